@@ -1,0 +1,82 @@
+# pipecat: netcat for Windows pipes.
+#
+#   make            cross-compile build/pipecat.exe (static, MinGW-w64)
+#   make check      install what is missing, build, run every test under Wine
+#   make demo       install what is missing, build, run a serve/connect round trip
+#   make install    PREFIX=/usr/local: the exe and the man page
+#
+# On Windows with MSYS2's MinGW toolchain, CC_WIN=gcc and the tests run natively.
+
+VERSION   = 0.1.0
+BUILD     = build
+PREFIX    = /usr/local
+
+CC_WIN   ?= x86_64-w64-mingw32-gcc
+CC_HOST  ?= cc
+PROVE    ?= prove
+
+WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS_WIN = -std=c11 -O2 $(WARN) -D_WIN32_WINNT=0x0601 -DUNICODE -D_UNICODE \
+	-DPIPECAT_VERSION='"$(VERSION)"' -ffile-prefix-map=$(CURDIR)=.
+LDFLAGS_WIN = -static -municode -s -Wl,--no-insert-timestamp
+LIBS_WIN  = -ladvapi32 -lkernel32
+
+# Portable modules: no windows.h; also built natively with sanitizers.
+PORTABLE  = pipename opts sddl cli
+# Windows modules.
+MODULES   = pipecat cmd_serve cmd_connect relay aio winerr interrupt
+SRCS      = $(addprefix src/,$(addsuffix .c,$(PORTABLE) $(MODULES)))
+OBJS      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
+HDRS      = $(wildcard src/*.h)
+
+# Small Windows programs used by the tests only.
+HELPERS   = $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%.exe,$(wildcard tests/helpers/*.c))
+# Native unit tests of the portable modules, with AddressSanitizer and UBSan.
+UNITS     = $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,$(wildcard tests/unit/test_*.c))
+SAN       = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+.PHONY: all check test unit demo install lint setup clean
+all: $(BUILD)/pipecat.exe
+
+$(BUILD)/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC_WIN) $(CFLAGS_WIN) -c $< -o $@
+
+$(BUILD)/pipecat.exe: $(OBJS)
+	$(CC_WIN) $(LDFLAGS_WIN) $(OBJS) $(LIBS_WIN) -o $@
+
+$(BUILD)/helpers/%.exe: tests/helpers/%.c
+	@mkdir -p $(@D)
+	$(CC_WIN) -std=c11 -O2 $(WARN) -D_WIN32_WINNT=0x0601 -municode -static $< -o $@
+
+$(BUILD)/unit/test_%: tests/unit/test_%.c src/%.c src/%.h tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC_HOST) -std=c11 -g -O1 $(WARN) -Wconversion $(SAN) -Isrc $< src/$*.c -o $@
+
+setup:
+	@sh scripts/setup.sh
+
+# The two README commands: each installs what is missing first.
+check: setup
+	@$(MAKE) --no-print-directory test
+
+demo: setup
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) sh scripts/demo.sh
+
+test: all $(HELPERS) $(UNITS) lint
+	@BUILD=$(BUILD) PROVE=$(PROVE) sh tests/run.sh
+
+unit: $(UNITS)
+	@for t in $(UNITS); do $$t || exit 1; done
+
+lint:
+	mandoc -Tlint -W warning man/pipecat.1
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/pipecat.exe $(DESTDIR)$(PREFIX)/bin/pipecat.exe
+	install -m 644 man/pipecat.1 $(DESTDIR)$(PREFIX)/share/man/man1/pipecat.1
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/helpers $(BUILD)/unit $(BUILD)/pipecat.exe $(BUILD)/t

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Installs what pipecat's build and tests need, and only what is missing:
+# the MinGW-w64 cross compiler, Wine (64-bit), mandoc (man page lint) and
+# prove (TAP runner). On MSYS2 (native Windows) nothing is installed: the
+# MinGW toolchain is expected to be there and Wine is not needed.
+set -eu
+
+case "$(uname -s)" in
+MINGW*|MSYS*|CYGWIN*) exit 0 ;;
+esac
+
+missing=""
+need() { # need COMMAND PACKAGE
+	command -v "$1" >/dev/null 2>&1 || missing="$missing $2"
+}
+need x86_64-w64-mingw32-gcc "gcc-mingw-w64-x86-64-posix mingw-w64-x86-64-dev"
+need wine "wine wine64"
+need mandoc mandoc
+need prove perl
+need cc gcc
+need make make
+
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "setup: missing:$missing; install them with your package manager" >&2
+	exit 1
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "setup: installing with apt-get:$missing" >&2
+$SUDO apt-get update -qq >&2
+# shellcheck disable=SC2086 # word splitting of the package list is meant
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1,0 +1,128 @@
+/*
+ * aio: one asynchronous read or write on any Win32 handle.
+ *
+ * Overlapped handles (the named pipe) use ReadFile/WriteFile with an
+ * OVERLAPPED whose event is op->done. Per the ReadFile docs, the event is
+ * set when the operation completes, whether it went pending or finished at
+ * once, so the caller always waits on the event and then asks
+ * GetOverlappedResult. Only a call that fails outright (neither pending nor
+ * ERROR_MORE_DATA) leaves the event unset: the error is kept and the event
+ * set by hand, so the caller sees every outcome the same way.
+ *
+ * Other handles get a worker thread that loops: wait for "go", do the one
+ * blocking call, store the result, set "done". The thread lives as long as
+ * the process; pipecat's std handles live as long as the process too.
+ */
+#include "aio.h"
+
+static DWORD WINAPI
+worker(LPVOID arg)
+{
+	struct aio_op *op = arg;
+
+	for (;;) {
+		if (WaitForSingleObject(op->go, INFINITE) != WAIT_OBJECT_0)
+			return 1;
+		DWORD n = 0;
+		BOOL ok = op->dir == AIO_READ
+		    ? ReadFile(op->h, op->buf, op->len, &n, NULL)
+		    : WriteFile(op->h, op->buf, op->len, &n, NULL);
+		op->n = n;
+		op->err = ok ? 0 : GetLastError();
+		SetEvent(op->done);
+	}
+}
+
+DWORD
+aio_init(struct aio_op *op, HANDLE h, enum aio_dir dir, int overlapped)
+{
+	ZeroMemory(op, sizeof *op);
+	op->h = h;
+	op->dir = dir;
+	op->overlapped = overlapped;
+	op->done = CreateEventW(NULL, TRUE, FALSE, NULL);
+	if (op->done == NULL)
+		return GetLastError();
+	if (overlapped)
+		return 0;
+	op->go = CreateEventW(NULL, FALSE, FALSE, NULL);
+	if (op->go == NULL)
+		return GetLastError();
+	op->thread = CreateThread(NULL,
+	    64 * 1024,                  /* the worker needs little stack */
+	    worker, op,
+	    STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+	if (op->thread == NULL)
+		return GetLastError();
+	return 0;
+}
+
+void
+aio_rebind(struct aio_op *op, HANDLE h)
+{
+	op->h = h;
+	op->busy = 0;
+	ResetEvent(op->done);
+}
+
+void
+aio_start(struct aio_op *op, void *buf, DWORD len)
+{
+	op->busy = 1;
+	if (!op->overlapped) {
+		op->buf = buf;
+		op->len = len;
+		SetEvent(op->go);
+		return;
+	}
+	ZeroMemory(&op->ov, sizeof op->ov);
+	op->ov.hEvent = op->done;
+	op->early_err = 0;
+	BOOL ok = op->dir == AIO_READ
+	    ? ReadFile(op->h, buf, len, NULL, &op->ov)
+	    : WriteFile(op->h, buf, len, NULL, &op->ov);
+	if (!ok) {
+		DWORD e = GetLastError();
+		if (e != ERROR_IO_PENDING && e != ERROR_MORE_DATA) {
+			op->early_err = e;
+			SetEvent(op->done);
+		}
+	}
+}
+
+DWORD
+aio_result(struct aio_op *op, DWORD *n)
+{
+	DWORD err;
+
+	*n = 0;
+	if (!op->overlapped) {
+		*n = op->n;
+		err = op->err;
+	} else if (op->early_err != 0) {
+		err = op->early_err;
+	} else if (GetOverlappedResult(op->h, &op->ov, n, FALSE)) {
+		err = 0;
+	} else {
+		err = GetLastError();
+	}
+	ResetEvent(op->done);
+	op->busy = 0;
+	return err;
+}
+
+void
+aio_cancel(struct aio_op *op)
+{
+	DWORD n;
+
+	if (!op->busy || !op->overlapped)
+		return;
+	/* ERROR_NOT_FOUND means it completed meanwhile; either way the wait
+	 * below returns once the OVERLAPPED is no longer in use. */
+	CancelIoEx(op->h, &op->ov);
+	if (op->early_err == 0)
+		GetOverlappedResult(op->h, &op->ov, &n, TRUE);
+	ResetEvent(op->done);
+	op->busy = 0;
+}

@@ -1,0 +1,72 @@
+/*
+ * aio: one asynchronous read or write on a Win32 handle, whatever the handle.
+ *
+ * The relay waits on many things at once (stdin, the pipe both ways, stdout,
+ * Ctrl-C, timers) with one WaitForMultipleObjects. A named pipe opened with
+ * FILE_FLAG_OVERLAPPED gives that directly. Consoles, files and anonymous
+ * pipes cannot be overlapped (and the std handles pipecat inherits are
+ * synchronous whatever they are), so for them a worker thread performs the
+ * blocking ReadFile/WriteFile and signals an event when it returns: a thread
+ * per direction only where the handle cannot be overlapped (STYLE 4).
+ *
+ * An aio_op is one direction of one handle: start an operation, wait for
+ * aio_op.done to be signalled, then collect the result with aio_result().
+ * At most one operation is in flight per aio_op.
+ */
+#ifndef PIPECAT_AIO_H
+#define PIPECAT_AIO_H
+
+#include <windows.h>
+
+enum aio_dir { AIO_READ, AIO_WRITE };
+
+struct aio_op {
+	HANDLE h;           /* the handle; not owned */
+	enum aio_dir dir;
+	int overlapped;     /* 1: OVERLAPPED I/O; 0: worker thread */
+	HANDLE done;        /* manual-reset; set when the operation completed */
+	int busy;           /* an operation is in flight (main thread only) */
+
+	OVERLAPPED ov;      /* overlapped: the operation's OVERLAPPED */
+	DWORD early_err;    /* overlapped: failed before going pending */
+
+	/* Worker thread: the fields below are written by the main thread before
+	 * SetEvent(go) and by the worker before SetEvent(done); the events order
+	 * the accesses, so no lock is needed. */
+	HANDLE thread;
+	HANDLE go;          /* auto-reset: an operation has been requested */
+	void *buf;
+	DWORD len;
+	DWORD n;            /* worker: bytes moved */
+	DWORD err;          /* worker: 0, or GetLastError() of the call */
+};
+
+/*
+ * Prepares OP for handle H in direction DIR. OVERLAPPED says whether H was
+ * opened with FILE_FLAG_OVERLAPPED; if not, a worker thread is started.
+ * Returns 0, or a Win32 error code.
+ */
+DWORD aio_init(struct aio_op *op, HANDLE h, enum aio_dir dir, int overlapped);
+
+/* Points an initialised overlapped OP at another handle (a new client). */
+void aio_rebind(struct aio_op *op, HANDLE h);
+
+/* Starts reading into, or writing from, BUF[0..LEN). Never blocks. */
+void aio_start(struct aio_op *op, void *buf, DWORD len);
+
+/*
+ * After op->done is signalled: the bytes moved and 0, or the Win32 error
+ * (ERROR_MORE_DATA for a message longer than LEN, with *N bytes read).
+ * Resets the event and marks OP idle.
+ */
+DWORD aio_result(struct aio_op *op, DWORD *n);
+
+/*
+ * Cancels an overlapped operation in flight and waits for it to finish, so
+ * its buffer and OVERLAPPED may be reused or freed. Worker-thread
+ * operations cannot be cancelled portably; they are left to finish and
+ * their result is collected by the next aio_result().
+ */
+void aio_cancel(struct aio_op *op);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * cli: the relay options serve and connect share; see cli.h.
+ */
+#include <stdio.h>
+
+#include "cli.h"
+#include "opts.h"
+
+void
+cli_relay_init(struct cli_relay *c)
+{
+	c->message = 0;
+	c->send_only = 0;
+	c->recv_only = 0;
+	c->verbose = 0;
+	c->quiet = 0;
+	c->linger_ms = -1;
+	c->idle_ms = -1;
+}
+
+int
+cli_relay_opt(struct cli_relay *c, int opt, const char *arg, char *err,
+    size_t errlen)
+{
+	switch (opt) {
+	case 'm':
+		c->message = 1;
+		return 1;
+	case 'q':
+		return opt_seconds("-q", arg, 0, &c->linger_ms, err, errlen) == 0 ? 1 : -1;
+	case 'i':
+		if (opt_seconds("--idle-timeout", arg, 0, &c->idle_ms, err, errlen) != 0)
+			return -1;
+		if (c->idle_ms == 0) {
+			snprintf(err, errlen, "--idle-timeout: must be more than 0 seconds");
+			return -1;
+		}
+		return 1;
+	case 'v':
+		c->verbose++;
+		return 1;
+	case OPT_QUIET:
+		c->quiet = 1;
+		return 1;
+	case OPT_SEND_ONLY:
+		c->send_only = 1;
+		return 1;
+	case OPT_RECV_ONLY:
+		c->recv_only = 1;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int
+cli_relay_check(const struct cli_relay *c, char *err, size_t errlen)
+{
+	if (c->send_only && c->recv_only) {
+		snprintf(err, errlen, "--send-only and --recv-only cannot be combined");
+		return -1;
+	}
+	if (c->quiet && c->verbose) {
+		snprintf(err, errlen, "--quiet and -v cannot be combined");
+		return -1;
+	}
+	if (c->send_only && c->linger_ms >= 0) {
+		snprintf(err, errlen, "-q has no effect with --send-only, which closes at stdin EOF");
+		return -1;
+	}
+	if (c->recv_only && c->linger_ms >= 0) {
+		snprintf(err, errlen, "-q has no effect with --recv-only, which does not read stdin");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,62 @@
+/*
+ * cli: the options serve and connect share (how the relay behaves), parsed
+ * and checked in one place so both commands accept and reject them alike.
+ *
+ * Portable (no windows.h): unit-tested natively. Each command lists
+ * CLI_RELAY_SHORTOPTS and CLI_RELAY_LONGOPTS in its own option table, offers
+ * every option to cli_relay_opt() first, and calls cli_relay_check() once
+ * parsing is over (all conflicts in one block, as OpenBSD nc does).
+ */
+#ifndef PIPECAT_CLI_H
+#define PIPECAT_CLI_H
+
+#include <getopt.h>
+#include <stddef.h>
+
+/* Codes for long-only options, shared by every command's table. */
+enum {
+	OPT_SEND_ONLY = 256,
+	OPT_RECV_ONLY,
+	OPT_QUIET,
+	OPT_MAX_CLIENTS,
+	OPT_BUFFER,
+	OPT_ALLOW_REMOTE,
+	OPT_ALLOW_EVERYONE,
+	OPT_SDDL,
+	OPT_IMPERSONATION
+};
+
+struct cli_relay {
+	int message;            /* -m */
+	int send_only;          /* --send-only */
+	int recv_only;          /* --recv-only */
+	int verbose;            /* -v, repeatable */
+	int quiet;              /* --quiet */
+	long long linger_ms;    /* -q SECONDS; -1 when not given */
+	long long idle_ms;      /* -i SECONDS; -1 when not given */
+};
+
+#define CLI_RELAY_SHORTOPTS "mq:i:v"
+#define CLI_RELAY_LONGOPTS \
+	{ "message", no_argument, NULL, 'm' }, \
+	{ "idle-timeout", required_argument, NULL, 'i' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "quiet", no_argument, NULL, OPT_QUIET }, \
+	{ "send-only", no_argument, NULL, OPT_SEND_ONLY }, \
+	{ "recv-only", no_argument, NULL, OPT_RECV_ONLY }
+
+/* Sets the defaults: nothing given. */
+void cli_relay_init(struct cli_relay *c);
+
+/*
+ * Offers option OPT (getopt's return) with argument ARG to the shared set.
+ * Returns 1 if it was one of them, 0 if not, -1 on a bad value (message in
+ * ERR, e.g. `-q: "x" is not a number of seconds`).
+ */
+int cli_relay_opt(struct cli_relay *c, int opt, const char *arg, char *err,
+    size_t errlen);
+
+/* Checks the combinations. Returns 0, or -1 with a message in ERR. */
+int cli_relay_check(const struct cli_relay *c, char *err, size_t errlen);
+
+#endif

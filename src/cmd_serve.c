@@ -1,0 +1,436 @@
+/*
+ * serve: host the named pipe \\.\pipe\NAME and relay its clients to
+ * stdin/stdout, one client (default) or one after another (-k).
+ *
+ * Safe defaults, after PuTTY's named-pipe-server.c and the CreateNamedPipe
+ * docs: the first instance is created with FILE_FLAG_FIRST_PIPE_INSTANCE, so
+ * a name someone else already serves is an error rather than a shared pipe;
+ * PIPE_REJECT_REMOTE_CLIENTS unless --allow-remote; a protected DACL for the
+ * current user and SYSTEM only (sddl.c), unless --sddl or --allow-everyone.
+ *
+ * With -k the name never lapses: as soon as a client connects, the next
+ * instance is created and armed (ConnectNamedPipe pending) before the client
+ * is served, so the next client waits in that instance instead of finding
+ * no pipe, and nobody can take the name over between clients. A served
+ * instance is closed, never DisconnectNamedPipe'd: the relay has flushed it,
+ * and closing lets the client read what is left and then see a clean end.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <windows.h>
+#include <sddl.h>
+
+#include "cli.h"
+#include "interrupt.h"
+#include "opts.h"
+#include "pipecat.h"
+#include "pipename.h"
+#include "relay.h"
+#include "sddl.h"
+#include "winerr.h"
+
+const char usage_serve[] =
+    "usage: pipecat serve [OPTIONS] NAME\n"
+    "\n"
+    "Create the named pipe \\\\.\\pipe\\NAME and relay a client to stdin/stdout.\n"
+    "NAME is foo, \\\\.\\pipe\\foo or //./pipe/foo (local names only).\n"
+    "\n"
+    "  -k, --keep-open              serve clients one after another, forever\n"
+    "      --max-clients N          stop after N clients (implies -k)\n"
+    "  -m, --message                message-type pipe: message boundaries are kept\n"
+    "      --buffer BYTES           the pipe's in and out buffer size (default 64K)\n"
+    "      --allow-remote           accept clients from other machines\n"
+    "      --allow-everyone         let every user open the pipe (not create it)\n"
+    "      --sddl SDDL              the pipe's security descriptor, as SDDL\n"
+    "  -q SECONDS                   after stdin EOF, receive this long, then close\n"
+    "                               (default: until the client closes; 0: at once)\n"
+    "  -i, --idle-timeout SECONDS   close a client after SECONDS with no data (exit 6)\n"
+    "      --send-only              only send stdin; do not read from clients\n"
+    "      --recv-only              only receive; do not read stdin\n"
+    "  -v, --verbose                report events on stderr (-vv: more)\n"
+    "      --quiet                  print nothing on stderr but fatal errors\n"
+    "  -h, --help                   show this help\n"
+    "\n"
+    "Exit status: 0 done, 1 I/O error, 2 usage, 5 name in use or access denied,\n"
+    "6 idle timeout, 130 interrupted.\n";
+
+/* One instance of the pipe and its pending ConnectNamedPipe. */
+struct instance {
+	HANDLE h;
+	OVERLAPPED ov;
+	int connected;
+};
+
+struct server {
+	const char *name;       /* "\\.\pipe\NAME", for messages */
+	wchar_t *wname;
+	SECURITY_ATTRIBUTES sa;
+	DWORD mode;             /* type, read mode, remote clients */
+	DWORD max_instances;
+	DWORD buffer;
+};
+
+/* Creates an instance; FIRST asks Windows to fail if the name exists.
+ * Returns 0, or the Win32 error. */
+static DWORD
+instance_create(struct server *s, struct instance *in, int first)
+{
+	ZeroMemory(in, sizeof *in);
+	in->ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+	if (in->ov.hEvent == NULL)
+		return GetLastError();
+	in->h = CreateNamedPipeW(s->wname,
+	    PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED |
+	        (first ? FILE_FLAG_FIRST_PIPE_INSTANCE : 0),
+	    s->mode,
+	    s->max_instances,   /* the same on every instance, per the docs */
+	    s->buffer,          /* output buffer: advisory, per the docs */
+	    s->buffer,          /* input buffer */
+	    0,                  /* WaitNamedPipe default: 50 ms */
+	    &s->sa);            /* our DACL; not inheritable */
+	if (in->h == INVALID_HANDLE_VALUE) {
+		DWORD e = GetLastError();
+		CloseHandle(in->ov.hEvent);
+		in->ov.hEvent = NULL;
+		return e;
+	}
+	return 0;
+}
+
+static void
+instance_close(struct instance *in)
+{
+	if (in->h != NULL && in->h != INVALID_HANDLE_VALUE) {
+		CancelIoEx(in->h, &in->ov);
+		CloseHandle(in->h);
+	}
+	if (in->ov.hEvent != NULL)
+		CloseHandle(in->ov.hEvent);
+	ZeroMemory(in, sizeof *in);
+}
+
+/* Starts waiting for a client on IN. Returns 0, or the Win32 error. */
+static DWORD
+instance_arm(struct instance *in)
+{
+	for (;;) {
+		ResetEvent(in->ov.hEvent);
+		if (ConnectNamedPipe(in->h, &in->ov))
+			return 0;       /* overlapped: the event is set */
+		DWORD e = GetLastError();
+		switch (e) {
+		case ERROR_IO_PENDING:
+			return 0;
+		case ERROR_PIPE_CONNECTED:
+			/* A client came between CreateNamedPipe and now. */
+			in->connected = 1;
+			SetEvent(in->ov.hEvent);
+			return 0;
+		case ERROR_NO_DATA:
+			/* A client came and already closed: reset and wait again. */
+			if (!DisconnectNamedPipe(in->h))
+				return GetLastError();
+			continue;
+		default:
+			return e;
+		}
+	}
+}
+
+/* Waits for IN's client. Returns 0, ERROR_OPERATION_ABORTED on Ctrl-C, or
+ * the Win32 error. */
+static DWORD
+instance_wait(struct instance *in)
+{
+	HANDLE hs[2] = { in->ov.hEvent, interrupt_event() };
+	DWORD w = WaitForMultipleObjects(2, hs, FALSE, INFINITE);
+	if (w == WAIT_OBJECT_0 + 1)
+		return ERROR_OPERATION_ABORTED;
+	if (w != WAIT_OBJECT_0)
+		return GetLastError();
+	if (in->connected)
+		return 0;
+	DWORD n;
+	if (!GetOverlappedResult(in->h, &in->ov, &n, FALSE))
+		return GetLastError();
+	in->connected = 1;
+	return 0;
+}
+
+/* "pid N, user DOMAIN\name" for the -v line, as far as it can be had. */
+static void
+describe_client(HANDLE h, char *buf, size_t len)
+{
+	ULONG pid = 0;
+	int n = GetNamedPipeClientProcessId(h, &pid)
+	    ? snprintf(buf, len, "pid %lu", pid)
+	    : snprintf(buf, len, "pid unknown");
+	if (n < 0 || (size_t)n >= len)
+		return;
+
+	/* The client opened with at least SECURITY_IDENTIFICATION (pipecat
+	 * connect does), which is enough to read its token. */
+	if (!ImpersonateNamedPipeClient(h))
+		return;
+	HANDLE tok = NULL;
+	BYTE tu[256];
+	DWORD tulen = 0;
+	wchar_t user[128], dom[128];
+	DWORD ulen = 128, dlen = 128;
+	SID_NAME_USE use;
+	BOOL ok = OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &tok) &&
+	    GetTokenInformation(tok, TokenUser, tu, sizeof tu, &tulen) &&
+	    LookupAccountSidW(NULL, ((TOKEN_USER *)tu)->User.Sid, user, &ulen,
+	        dom, &dlen, &use);
+	if (tok != NULL)
+		CloseHandle(tok);
+	if (!RevertToSelf()) {
+		/* The docs: a thread that cannot revert must not go on running
+		 * as the client. */
+		say_winerr(GetLastError(), "revert from client identity on %s", "pipe");
+		ExitProcess(EXIT_FAIL);
+	}
+	if (ok) {
+		char *u = wide_to_utf8(user), *d = wide_to_utf8(dom);
+		if (u != NULL && d != NULL)
+			snprintf(buf + n, len - (size_t)n, ", user %s\\%s", d, u);
+		free(u);
+		free(d);
+	}
+}
+
+/* Builds the SDDL the pipe gets (unless --sddl): user and SYSTEM only. */
+static DWORD
+default_sddl(int everyone, char *out, size_t len)
+{
+	HANDLE tok;
+	BYTE tu[256];
+	DWORD n;
+	wchar_t *wsid = NULL;
+
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
+		return GetLastError();
+	BOOL ok = GetTokenInformation(tok, TokenUser, tu, sizeof tu, &n) &&
+	    ConvertSidToStringSidW(((TOKEN_USER *)tu)->User.Sid, &wsid);
+	DWORD e = ok ? 0 : GetLastError();
+	CloseHandle(tok);
+	if (!ok)
+		return e;
+	char *sid = wide_to_utf8(wsid);
+	LocalFree(wsid);
+	if (sid == NULL)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	int r = sddl_build(sid, everyone, out, len);
+	free(sid);
+	return r == 0 ? 0 : ERROR_INVALID_SID;
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "keep-open", no_argument, NULL, 'k' },
+		{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
+		{ "buffer", required_argument, NULL, OPT_BUFFER },
+		{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
+		{ "allow-everyone", no_argument, NULL, OPT_ALLOW_EVERYONE },
+		{ "sddl", required_argument, NULL, OPT_SDDL },
+		{ "help", no_argument, NULL, 'h' },
+		CLI_RELAY_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_relay c;
+	int keep_open = 0, remote = 0, everyone = 0;
+	long long max_clients = 0, buffer = 65536;
+	const char *sddl_opt = NULL;
+	char err[1024];
+	int opt, r;
+
+	cli_relay_init(&c);
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "kh" CLI_RELAY_SHORTOPTS,
+	    longopts, NULL)) != -1) {
+		if ((r = cli_relay_opt(&c, opt, optarg, err, sizeof err)) != 0) {
+			if (r < 0)
+				return usage_error("serve", "%s", err);
+			continue;
+		}
+		switch (opt) {
+		case 'k':
+			keep_open = 1;
+			break;
+		case OPT_MAX_CLIENTS:
+			if (opt_count("--max-clients", optarg, 1, 1000000000LL,
+			    &max_clients, err, sizeof err) != 0)
+				return usage_error("serve", "%s", err);
+			keep_open = 1;
+			break;
+		case OPT_BUFFER:
+			if (opt_bytes("--buffer", optarg, 0, 64LL << 20, &buffer,
+			    err, sizeof err) != 0)
+				return usage_error("serve", "%s", err);
+			break;
+		case OPT_ALLOW_REMOTE:
+			remote = 1;
+			break;
+		case OPT_ALLOW_EVERYONE:
+			everyone = 1;
+			break;
+		case OPT_SDDL:
+			sddl_opt = optarg;
+			break;
+		case 'h':
+			return print_stdout(usage_serve);
+		default:
+			return usage_error("serve", NULL);
+		}
+	}
+	if (cli_relay_check(&c, err, sizeof err) != 0)
+		return usage_error("serve", "%s", err);
+	if (sddl_opt != NULL && everyone)
+		return usage_error("serve", "--sddl and --allow-everyone cannot be combined");
+	if (optind >= argc)
+		return usage_error("serve", "a pipe NAME is required");
+	if (optind + 1 < argc)
+		return usage_error("serve", "unexpected argument \"%s\" after NAME",
+		    argv[optind + 1]);
+
+	struct pipename pn;
+	if (pipename_parse(argv[optind], &pn, err, sizeof err) != 0)
+		return usage_error("serve", "%s", err);
+	if (!pn.local)
+		return usage_error("serve", "%s is on another machine; only local "
+		    "names (\\\\.\\pipe\\NAME) can be served", pn.full);
+
+	struct server s = {
+		.name = pn.full,
+		.mode = (c.message ? PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE
+		                   : PIPE_TYPE_BYTE | PIPE_READMODE_BYTE) |
+		    PIPE_WAIT |
+		    (remote ? PIPE_ACCEPT_REMOTE_CLIENTS : PIPE_REJECT_REMOTE_CLIENTS),
+		/* One instance being served and one armed for the next client. */
+		.max_instances = keep_open ? 2 : 1,
+		.buffer = (DWORD)buffer,
+	};
+	s.wname = utf8_to_wide(pn.full);
+	if (s.wname == NULL) {
+		say_winerr(GetLastError(), "serve %s", pn.full);
+		return EXIT_FAIL;
+	}
+
+	char sddl[512];
+	const char *sd_text = sddl_opt;
+	if (sd_text == NULL) {
+		DWORD e = default_sddl(everyone, sddl, sizeof sddl);
+		if (e != 0) {
+			say_winerr(e, "serve %s: build the security descriptor", pn.full);
+			return EXIT_FAIL;
+		}
+		sd_text = sddl;
+	}
+	wchar_t *wsd = utf8_to_wide(sd_text);
+	PSECURITY_DESCRIPTOR psd = NULL;
+	if (wsd == NULL || !ConvertStringSecurityDescriptorToSecurityDescriptorW(
+	    wsd, SDDL_REVISION_1, &psd, NULL)) {
+		DWORD e = GetLastError();
+		free(wsd);
+		if (sddl_opt != NULL) {
+			char msg[512];
+			winerr_text(e, msg, sizeof msg);
+			return usage_error("serve", "--sddl: \"%s\" is not a valid "
+			    "security descriptor: %s", sddl_opt, msg);
+		}
+		say_winerr(e, "serve %s: security descriptor %s", pn.full, sd_text);
+		return EXIT_FAIL;
+	}
+	free(wsd);
+	s.sa.nLength = sizeof s.sa;
+	s.sa.lpSecurityDescriptor = psd;
+	s.sa.bInheritHandle = FALSE;
+	if (c.verbose >= 2)
+		say("security descriptor of %s: %s", pn.full, sd_text);
+
+	/* Two slots, swapped by pointer: a pending ConnectNamedPipe holds the
+	 * address of its OVERLAPPED, so an instance never moves in memory. */
+	struct instance slot[2];
+	struct instance *cur = &slot[0], *next = &slot[1];
+	ZeroMemory(slot, sizeof slot);
+	DWORD e = instance_create(&s, cur, 1);
+	if (e != 0) {
+		if (e == ERROR_ACCESS_DENIED || e == ERROR_PIPE_BUSY)
+			say_winerr(e, "serve %s: name already in use", pn.full);
+		else
+			say_winerr(e, "serve %s", pn.full);
+		return e == ERROR_PIPE_BUSY ? EXIT_DENIED : exit_code_for(e);
+	}
+	if ((e = instance_arm(cur)) != 0) {
+		say_winerr(e, "serve %s: wait for a client", pn.full);
+		return EXIT_FAIL;
+	}
+	if (c.verbose)
+		say("listening on %s", pn.full);
+
+	struct relay_cfg cfg = {
+		.message = c.message, .send_only = c.send_only,
+		.recv_only = c.recv_only, .linger_ms = c.linger_ms,
+		.idle_ms = c.idle_ms
+	};
+	struct relay *rl = relay_new(GetStdHandle(STD_INPUT_HANDLE),
+	    GetStdHandle(STD_OUTPUT_HANDLE), &cfg, err, sizeof err);
+	if (rl == NULL) {
+		say("%s", err);
+		return EXIT_FAIL;
+	}
+
+	int status = EXIT_OK;
+	for (long long served = 0;;) {
+		if ((e = instance_wait(cur)) != 0) {
+			if (e == ERROR_OPERATION_ABORTED)
+				return EXIT_INTR;
+			say_winerr(e, "serve %s: wait for a client", pn.full);
+			return EXIT_FAIL;
+		}
+		served++;
+		int more = keep_open && (max_clients == 0 || served < max_clients);
+
+		/* Arm the next instance before serving this client. */
+		if (more) {
+			if ((e = instance_create(&s, next, 0)) != 0 ||
+			    (e = instance_arm(next)) != 0) {
+				if (!c.quiet)
+					say_winerr(e, "serve %s: create the next instance "
+					    "(will retry after this client)", pn.full);
+				instance_close(next);
+			}
+		}
+		char who[300] = "";
+		if (c.verbose) {
+			describe_client(cur->h, who, sizeof who);
+			say("client connected to %s (%s)", pn.full, who);
+		}
+
+		struct relay_stats st;
+		ULONGLONG t0 = GetTickCount64();
+		enum relay_end end = relay_run(rl, cur->h, pn.full, &st, err, sizeof err);
+		instance_close(cur);
+		if (c.verbose) {
+			char line[256];
+			relay_stats_text(&st, GetTickCount64() - t0, line, sizeof line);
+			say("client gone from %s: %s", pn.full, line);
+		}
+		status = relay_exit(end, "serve", pn.full, c.idle_ms, err, c.quiet);
+		if (end == RELAY_INTERRUPTED || end == RELAY_STDOUT_CLOSED ||
+		    !more)
+			return status;
+		if (next->h != NULL) {
+			struct instance *t = cur;
+			cur = next;
+			next = t;
+		} else if ((e = instance_create(&s, cur, 0)) != 0 ||
+		    (e = instance_arm(cur)) != 0) {
+			say_winerr(e, "serve %s: create the next instance", pn.full);
+			return EXIT_FAIL;
+		}
+	}
+}

@@ -1,0 +1,20 @@
+/*
+ * interrupt: Ctrl-C (and Ctrl-Break, console close) as an event that any wait
+ * can include, so every loop ends promptly and the command exits 130.
+ */
+#ifndef PIPECAT_INTERRUPT_H
+#define PIPECAT_INTERRUPT_H
+
+#include <windows.h>
+
+/* Installs the console control handler; call once from main. Returns 0, or
+ * the Win32 error code if the event or the handler could not be set up. */
+DWORD interrupt_init(void);
+
+/* A manual-reset event, set once the user has asked pipecat to stop. */
+HANDLE interrupt_event(void);
+
+/* Nonzero once interrupted. */
+int interrupted(void);
+
+#endif

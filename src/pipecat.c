@@ -1,0 +1,203 @@
+/*
+ * pipecat: netcat for Windows pipes.
+ *
+ * main only sets the process up and dispatches through a table of
+ * subcommands, as git.c does; each subcommand lives in src/cmd_NAME.c with
+ * its usage text beside its option table. Arguments arrive as UTF-16
+ * (wmain, -municode) and are handed to the commands as UTF-8; every path
+ * back to Windows converts them to UTF-16 again, so names and arguments
+ * survive whatever the console code page is.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+
+#include "interrupt.h"
+#include "pipecat.h"
+#include "relay.h"
+#include "winerr.h"
+
+static const struct command {
+	const char *name;
+	cmd_fn fn;
+	const char *usage;
+	const char *summary;
+} commands[] = {
+	{ "serve", cmd_serve, usage_serve, "host a named pipe and relay its clients" },
+	{ "connect", cmd_connect, usage_connect, "open a named pipe and relay it" },
+};
+
+static const struct command *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static int
+main_usage(void)
+{
+	char text[2048];
+	int n = snprintf(text, sizeof text,
+	    "usage: pipecat [-hV] COMMAND [OPTIONS] [ARGS]\n"
+	    "\n"
+	    "netcat for Windows pipes.\n"
+	    "\n"
+	    "Commands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0] &&
+	    n > 0 && (size_t)n < sizeof text; i++)
+		n += snprintf(text + n, sizeof text - (size_t)n, "  %-10s %s\n",
+		    commands[i].name, commands[i].summary);
+	if (n > 0 && (size_t)n < sizeof text)
+		snprintf(text + n, sizeof text - (size_t)n,
+		    "\n"
+		    "  -h, --help      show this help\n"
+		    "  -V, --version   show the version\n"
+		    "\n"
+		    "'pipecat help COMMAND' or 'pipecat COMMAND --help' shows a command's options.\n");
+	return print_stdout(text);
+}
+
+int
+print_stdout(const char *text)
+{
+	HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+	if (!write_text(out, text, strlen(text))) {
+		DWORD e = GetLastError();
+		/* A reader that went away (| head) is not worth a message. */
+		if (e != ERROR_BROKEN_PIPE && e != ERROR_NO_DATA)
+			say_winerr(e, "write stdout");
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+int
+usage_error(const char *cmd, const char *fmt, ...)
+{
+	if (fmt != NULL) {
+		char msg[2048];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof msg, fmt, ap);
+		va_end(ap);
+		if (cmd != NULL)
+			say("%s: %s", cmd, msg);
+		else
+			say("%s", msg);
+	}
+	if (cmd != NULL)
+		say("try 'pipecat %s --help'", cmd);
+	else
+		say("try 'pipecat --help'");
+	return EXIT_USAGE;
+}
+
+int
+exit_code_for(unsigned long e)
+{
+	switch (e) {
+	case ERROR_FILE_NOT_FOUND:
+	case ERROR_PATH_NOT_FOUND:
+	case ERROR_BAD_NETPATH:
+	case ERROR_BAD_NET_NAME:
+		return EXIT_NOTFOUND;
+	case ERROR_PIPE_BUSY:
+	case ERROR_SEM_TIMEOUT:
+		return EXIT_BUSY;
+	case ERROR_ACCESS_DENIED:
+	case ERROR_LOGON_FAILURE:
+		return EXIT_DENIED;
+	case ERROR_INVALID_NAME:
+	case ERROR_BAD_PATHNAME:
+		return EXIT_USAGE;
+	default:
+		return EXIT_FAIL;
+	}
+}
+
+int
+relay_exit(int end, const char *cmd, const char *name, long long idle_ms,
+    const char *err, int quiet)
+{
+	switch ((enum relay_end)end) {
+	case RELAY_PEER_CLOSED:
+	case RELAY_DONE:
+	case RELAY_STDOUT_CLOSED:
+		return EXIT_OK;
+	case RELAY_IDLE:
+		if (!quiet)
+			say("%s %s: idle for %lld.%03lld s, closed", cmd, name,
+			    idle_ms / 1000, idle_ms % 1000);
+		return EXIT_IDLE;
+	case RELAY_INTERRUPTED:
+		return EXIT_INTR;
+	case RELAY_ERROR:
+	default:
+		say("%s", err);
+		return EXIT_FAIL;
+	}
+}
+
+/* argv as UTF-8, for getopt_long and the commands. */
+static char **
+utf8_argv(int argc, wchar_t **wargv)
+{
+	char **argv = calloc((size_t)argc + 1, sizeof *argv);
+	if (argv == NULL)
+		return NULL;
+	for (int i = 0; i < argc; i++)
+		if ((argv[i] = wide_to_utf8(wargv[i])) == NULL)
+			return NULL;
+	return argv;
+}
+
+int wmain(int argc, wchar_t **wargv);
+
+int
+wmain(int argc, wchar_t **wargv)
+{
+	/* No "program has stopped working" or "insert a disk" dialogs: a
+	 * command-line tool reports errors on stderr. */
+	SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+
+	char **argv = utf8_argv(argc, wargv);
+	if (argv == NULL) {
+		say_winerr(GetLastError(), "read the command line");
+		return EXIT_FAIL;
+	}
+	DWORD e = interrupt_init();
+	if (e != 0) {
+		say_winerr(e, "install the Ctrl-C handler");
+		return EXIT_FAIL;
+	}
+
+	/* Global options come before the command. */
+	int i = 1;
+	if (i < argc && (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0))
+		return main_usage();
+	if (i < argc && (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0))
+		return print_stdout("pipecat " PIPECAT_VERSION "\n");
+	if (i >= argc)
+		return usage_error(NULL, "a COMMAND is required (serve, connect)");
+	if (argv[i][0] == '-')
+		return usage_error(NULL, "unknown option \"%s\"", argv[i]);
+
+	if (strcmp(argv[i], "help") == 0) {
+		if (i + 1 >= argc)
+			return main_usage();
+		const struct command *c = find_command(argv[i + 1]);
+		if (c == NULL)
+			return usage_error(NULL, "help: no such command \"%s\"", argv[i + 1]);
+		return print_stdout(c->usage);
+	}
+	const struct command *c = find_command(argv[i]);
+	if (c == NULL)
+		return usage_error(NULL, "no such command \"%s\"", argv[i]);
+	return c->fn(argc - i, argv + i);
+}

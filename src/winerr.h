@@ -1,0 +1,42 @@
+/*
+ * winerr: error text and the lines pipecat prints on stderr.
+ *
+ * Every failure is one line: "pipecat: OPERATION OBJECT: system message (code)"
+ * where the system message comes from FormatMessage with its trailing CR/LF
+ * and period-space noise stripped. Modules never print: they build the same
+ * text into a caller's buffer with winerr_fmt() and return; commands print it
+ * with say() and choose the exit code.
+ */
+#ifndef PIPECAT_WINERR_H
+#define PIPECAT_WINERR_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <windows.h>
+
+/* "message (code)" for a Win32 error code, in UTF-8. */
+void winerr_text(DWORD code, char *buf, size_t len);
+
+/*
+ * Formats FMT into BUF, then appends ": <system message> (code)" for CODE.
+ * Capture GetLastError() before calling anything else.
+ */
+void winerr_fmt(char *buf, size_t len, DWORD code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Prints "pipecat: " FMT "\n" on stderr, UTF-8 (UTF-16 on a console). */
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vsay(const char *fmt, va_list ap);
+
+/* Prints "pipecat: " FMT ": <system message> (code)\n" on stderr. */
+void say_winerr(DWORD code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Writes LEN bytes of UTF-8 text to H: WriteConsoleW on a console, else raw. */
+BOOL write_text(HANDLE h, const char *s, size_t len);
+
+/* UTF-8 -> UTF-16 in a new heap block (free()); NULL on failure. */
+wchar_t *utf8_to_wide(const char *s);
+/* UTF-16 -> UTF-8 in a new heap block (free()); NULL on failure. */
+char *wide_to_utf8(const wchar_t *w);
+
+#endif

@@ -1,0 +1,96 @@
+#!/bin/bash
+# serve: a name already in use, -k with clients one after another, a client
+# killed mid-transfer, --max-clients, Ctrl-C, security descriptor.
+. "$(dirname "$0")/lib/test-lib.sh"
+
+test_expect_success 'a name already in use is refused with exit 5' '
+	bg first pc serve -v "$P-used" </dev/null >/dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	expect_status 5 pc serve "$P-used" </dev/null >out 2>err &&
+	grep_file "^pipecat: serve .*$P-used: name already in use: .*\([0-9]+\)$" err &&
+	empty_file out &&
+	kill_tree $first
+'
+
+test_expect_success '-k serves clients one after another' '
+	bg server pc serve -v -k --recv-only "$P-k" </dev/null >sout 2>serr &&
+	wait_for serr "listening on" &&
+	for i in 1 2 3 4 5; do
+		printf "client %s\n" $i | pc connect --wait 10 "$P-k" >/dev/null 2>>cerr || return 1
+	done &&
+	wait_for serr "client gone.*" &&
+	printf "client %s\n" 1 2 3 4 5 >want &&
+	kill_tree $server &&
+	same_file want sout
+'
+
+test_expect_success '--max-clients N ends the server after N clients with exit 0' '
+	bg server pc serve -v --max-clients 3 --recv-only "$P-max" </dev/null >sout 2>serr &&
+	wait_for serr "listening on" &&
+	for i in a b c; do
+		printf "%s" $i | pc connect -q 0 --wait 10 "$P-max" >/dev/null || return 1
+	done &&
+	wait_status $server 0 &&
+	printf abc >want && same_file want sout &&
+	test $(grep -c "client gone" serr) -eq 3
+'
+
+test_expect_success 'a client killed mid-transfer ends only its connection' '
+	bg server pc serve -v -k --recv-only "$P-kill" </dev/null >sout 2>serr &&
+	wait_for serr "listening on" &&
+	bg victim pc connect "$P-kill" </dev/zero >/dev/null 2>verr &&
+	wait_for serr "client connected" &&
+	wait_size sout 1000000 &&
+	kill_tree $victim KILL &&
+	wait_for serr "client gone" &&
+	printf "next one\n" | pc connect -q 0 --wait 10 "$P-kill" 2>cerr &&
+	wait_for serr "client gone.*9 received" &&
+	printf "next one\n" >want &&
+	tail -c 9 sout >got && same_file want got &&
+	test "$(head -c -9 sout | tr -d "\\000" | wc -c)" -eq 0 &&
+	kill -0 $server &&
+	kill_tree $server
+'
+
+test_expect_success 'Ctrl-C (SIGINT) ends a waiting server with exit 130' '
+	bg server pc serve -v "$P-int" </dev/null >/dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	kill_tree $server INT &&
+	wait_status $server 130
+'
+
+test_expect_success 'Ctrl-C ends a connected client with exit 130' '
+	bg server pc serve -v "$P-int2" </dev/null >/dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	bg client pc connect -v "$P-int2" </dev/null >/dev/null 2>cerr &&
+	wait_for cerr "connected to" &&
+	kill_tree $client INT &&
+	wait_status $client 130 &&
+	wait_status $server 0
+'
+
+# Wine reports no DACL on pipes, so what can be checked is the descriptor
+# pipecat builds and hands to CreateNamedPipeW (-vv prints it).
+test_expect_success 'the default DACL admits SYSTEM and the current user only' '
+	bg server pc serve -vv "$P-sd" </dev/null >/dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	grep_file "^pipecat: security descriptor of .*$P-sd: D:P\(A;;GA;;;SY\)\(A;;GA;;;S-1-5-[0-9-]+\)$" serr &&
+	kill_tree $server
+'
+
+test_expect_success '--allow-everyone adds read/write for Everyone, not instance creation' '
+	bg server pc serve -vv --allow-everyone "$P-sd2" </dev/null >/dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	grep_file "^pipecat: security descriptor of .*: D:P\(A;;GA;;;SY\)\(A;;GA;;;S-1-5-[0-9-]+\)\(A;;0x12018b;;;WD\)$" serr &&
+	kill_tree $server
+'
+
+test_expect_success '--sddl is used as given' '
+	bg server pc serve -vv --sddl "D:P(A;;GA;;;WD)" "$P-sd3" </dev/null >/dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	grep_file "^pipecat: security descriptor of .*: D:P\(A;;GA;;;WD\)$" serr &&
+	printf x | pc connect -q 0 "$P-sd3" &&
+	wait_status $server 0
+'
+
+test_done
