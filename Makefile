@@ -49,9 +49,11 @@ $(BUILD)/helpers/%.exe: tests/helpers/%.c
 	@mkdir -p $(@D)
 	$(CC_WIN) -std=c11 -O2 $(WARN) -D_WIN32_WINNT=0x0601 -municode -static $< -o $@
 
-$(BUILD)/unit/test_%: tests/unit/test_%.c src/%.c src/%.h tests/unit/tap.h
+# A unit test links its module, plus the portable modules that one uses.
+UNIT_EXTRA_cli = src/opts.c
+$(BUILD)/unit/test_%: tests/unit/test_%.c src/%.c src/%.h tests/unit/tap.h src/opts.c
 	@mkdir -p $(@D)
-	$(CC_HOST) -std=c11 -g -O1 $(WARN) -Wconversion $(SAN) -Isrc $< src/$*.c -o $@
+	$(CC_HOST) -std=c11 -g -O1 $(WARN) -Wconversion $(SAN) -Isrc $< src/$*.c $(UNIT_EXTRA_$*) -o $@
 
 setup:
 	@sh scripts/setup.sh

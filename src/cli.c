@@ -28,14 +28,17 @@ cli_relay_opt(struct cli_relay *c, int opt, const char *arg, char *err,
 		return 1;
 	case 'q':
 		return opt_seconds("-q", arg, 0, &c->linger_ms, err, errlen) == 0 ? 1 : -1;
-	case 'i':
-		if (opt_seconds("--idle-timeout", arg, 0, &c->idle_ms, err, errlen) != 0)
+	case 'i': {
+		long long ms;
+		if (opt_seconds("--idle-timeout", arg, 0, &ms, err, errlen) != 0)
 			return -1;
-		if (c->idle_ms == 0) {
+		if (ms == 0) {
 			snprintf(err, errlen, "--idle-timeout: must be more than 0 seconds");
 			return -1;
 		}
+		c->idle_ms = ms;
 		return 1;
+	}
 	case 'v':
 		c->verbose++;
 		return 1;
