@@ -47,7 +47,7 @@ $(BUILD)/pipecat.exe: $(OBJS)
 
 $(BUILD)/helpers/%.exe: tests/helpers/%.c
 	@mkdir -p $(@D)
-	$(CC_WIN) -std=c11 -O2 $(WARN) -D_WIN32_WINNT=0x0601 -municode -static $< -o $@
+	$(CC_WIN) -std=c11 -O2 $(WARN) -D_WIN32_WINNT=0x0601 -static $< -o $@
 
 # A unit test links its module, plus the portable modules that one uses.
 UNIT_EXTRA_cli = src/opts.c
