@@ -10,53 +10,19 @@
  * waiting is one WaitForMultipleObjects on the operations' events, Ctrl-C,
  * and the -q / -i deadlines: one thread decides, workers only move bytes.
  *
- * End of data, per source:
- *   stdin: a read of 0 bytes, or ERROR_BROKEN_PIPE (an anonymous pipe's
- *          writer closed).
- *   pipe:  ERROR_BROKEN_PIPE / ERROR_PIPE_NOT_CONNECTED (the peer closed).
- *          A read of 0 bytes is not EOF on a pipe: it is a zero-length
- *          write (a zero-length message in message mode), and is skipped.
- * A write to the pipe failing with ERROR_BROKEN_PIPE / ERROR_NO_DATA /
- * ERROR_PIPE_NOT_CONNECTED is the peer going away, not an error; so is a
- * write to stdout failing that way (its reader went away, as `| head`).
- *
- * Message mode: a message longer than the buffer is read in pieces
- * (ERROR_MORE_DATA); the buffer grows until the message is whole, and the
- * message is queued, and written to stdout, as one block. Each block read
- * from stdin is written to a message pipe as one message.
+ * End of data, gone readers and message mode follow flow.h. On top of the
+ * flows, the relay decides when a connection is over: the cases are listed
+ * at the top of relay_run's loop.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aio.h"
+#include "flow.h"
 #include "interrupt.h"
 #include "relay.h"
 #include "winerr.h"
-
-#define NBUF 4                  /* buffers per flow */
-#define CHUNK (64 * 1024)       /* bytes per read, and each buffer's usual size */
-
-struct flow {
-	const char *src_name;   /* for messages: "stdin", the pipe's name */
-	const char *dst_name;
-	struct aio_op *rd;      /* reads the source */
-	struct aio_op *wr;      /* writes the destination */
-	int src_is_pipe;        /* 0-byte reads are not EOF; pipe errors mean EOF */
-	int msg;                /* source reads are message reads */
-
-	char *buf[NBUF];
-	DWORD cap[NBUF];
-	DWORD len[NBUF];
-	int head;               /* oldest queued buffer */
-	int count;              /* queued buffers, oldest first from head */
-	int fill;               /* buffer a read is in flight into, or -1 */
-	DWORD woff;             /* bytes of buf[head] already written */
-
-	int eof;                /* the source ended */
-	int dead;               /* the destination went away */
-	unsigned long long bytes;       /* written to the destination */
-};
 
 struct relay {
 	struct relay_cfg cfg;
@@ -67,132 +33,6 @@ struct relay {
 	struct flow up;         /* stdin -> pipe; lives across connections */
 	struct flow down;       /* pipe -> stdout */
 };
-
-static int
-flow_alloc(struct flow *f)
-{
-	for (int i = 0; i < NBUF; i++) {
-		f->buf[i] = malloc(CHUNK);
-		if (f->buf[i] == NULL)
-			return -1;
-		f->cap[i] = CHUNK;
-	}
-	f->fill = -1;
-	return 0;
-}
-
-/* A source error that means "no more data" rather than a failure. */
-static int
-is_eof_error(DWORD e)
-{
-	return e == ERROR_BROKEN_PIPE || e == ERROR_PIPE_NOT_CONNECTED ||
-	    e == ERROR_HANDLE_EOF || e == ERROR_NO_DATA;
-}
-
-/* A destination error that means "the reader went away". */
-static int
-is_gone_error(DWORD e)
-{
-	return e == ERROR_BROKEN_PIPE || e == ERROR_NO_DATA ||
-	    e == ERROR_PIPE_NOT_CONNECTED;
-}
-
-/* Starts whatever I/O the flow can start now. */
-static void
-flow_kick(struct flow *f)
-{
-	if (!f->dead && f->count > 0 && !f->wr->busy)
-		aio_start(f->wr, f->buf[f->head] + f->woff,
-		    f->len[f->head] - f->woff);
-	if (!f->eof && !f->dead && f->fill < 0 && f->count < NBUF &&
-	    !f->rd->busy) {
-		f->fill = (f->head + f->count) % NBUF;
-		f->len[f->fill] = 0;
-		aio_start(f->rd, f->buf[f->fill], f->cap[f->fill]);
-	}
-}
-
-/* A read finished. Returns 0, or a Win32 error that ends the relay. */
-static DWORD
-flow_read_done(struct flow *f)
-{
-	DWORD n;
-	DWORD e = aio_result(f->rd, &n);
-	int i = f->fill;
-
-	if (e == ERROR_MORE_DATA && f->msg) {
-		/* The message goes on: grow the buffer and read the rest. */
-		f->len[i] += n;
-		if (f->cap[i] > MAXDWORD / 2)
-			return ERROR_NOT_ENOUGH_MEMORY;
-		DWORD cap = f->cap[i] * 2;
-		char *p = realloc(f->buf[i], cap);
-		if (p == NULL)
-			return ERROR_NOT_ENOUGH_MEMORY;
-		f->buf[i] = p;
-		f->cap[i] = cap;
-		aio_start(f->rd, p + f->len[i], cap - f->len[i]);
-		return 0;
-	}
-	f->fill = -1;
-	if (e != 0 && e != ERROR_MORE_DATA) {
-		if (is_eof_error(e) || e == ERROR_OPERATION_ABORTED) {
-			f->eof = 1;
-			return 0;
-		}
-		return e;
-	}
-	f->len[i] += n;
-	if (f->len[i] == 0) {
-		/* A pipe's zero-length write is no data and no EOF; a file's or
-		 * console's zero-length read is EOF. */
-		if (!f->src_is_pipe)
-			f->eof = 1;
-		return 0;
-	}
-	f->count++;
-	return 0;
-}
-
-/* A write finished. Returns 0, or a Win32 error that ends the relay. */
-static DWORD
-flow_write_done(struct flow *f)
-{
-	DWORD n;
-	DWORD e = aio_result(f->wr, &n);
-
-	if (e != 0) {
-		if (is_gone_error(e)) {
-			f->dead = 1;
-			return 0;
-		}
-		return e;
-	}
-	f->woff += n;
-	f->bytes += n;
-	if (f->woff >= f->len[f->head]) {
-		/* A buffer a long message grew is given back, so one large message
-		 * does not pin its size for the rest of the run. */
-		if (f->cap[f->head] > 4 * CHUNK) {
-			char *p = realloc(f->buf[f->head], CHUNK);
-			if (p != NULL) {
-				f->buf[f->head] = p;
-				f->cap[f->head] = CHUNK;
-			}
-		}
-		f->woff = 0;
-		f->head = (f->head + 1) % NBUF;
-		f->count--;
-	}
-	return 0;
-}
-
-/* The up flow has delivered everything stdin will ever give. */
-static int
-flow_drained(const struct flow *f)
-{
-	return f->eof && f->count == 0 && f->fill < 0 && !f->wr->busy;
-}
 
 struct relay *
 relay_new(HANDLE in, HANDLE out, const struct relay_cfg *cfg, char *err,
@@ -216,7 +56,9 @@ relay_new(HANDLE in, HANDLE out, const struct relay_cfg *cfg, char *err,
 	r->up.src_name = "stdin";
 	r->up.rd = &r->in_rd;
 	r->up.wr = &r->pipe_wr;
-	r->up.eof = cfg->recv_only;
+	/* A process started without stdin (GetStdHandle gives NULL) reads as
+	 * an empty one. */
+	r->up.eof = cfg->recv_only || in == NULL || in == INVALID_HANDLE_VALUE;
 	r->down.dst_name = "stdout";
 	r->down.rd = &r->pipe_rd;
 	r->down.wr = &r->out_wr;
@@ -255,7 +97,7 @@ flush_pipe(HANDLE pipe)
 		code = ERROR_OPERATION_ABORTED;
 	CloseHandle(t);
 	/* A peer that closed without reading everything is its own choice. */
-	return is_gone_error(code) ? 0 : code;
+	return flow_gone_error(code) ? 0 : code;
 }
 
 static ULONGLONG
@@ -284,9 +126,7 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 	up->dead = 0;
 	down->src_name = name;
 	down->eof = !down_on;
-	down->head = down->count = 0;
-	down->fill = -1;
-	down->woff = 0;
+	flow_reset(down);
 
 	for (;;) {
 		ULONGLONG now = GetTickCount64();
