@@ -141,7 +141,7 @@ cmd_connect(int argc, char **argv)
 
 	cli_relay_init(&c);
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "w:h" CLI_RELAY_SHORTOPTS,
+	while ((opt = getopt_long(argc, argv, ":w:h" CLI_RELAY_SHORTOPTS,
 	    longopts, NULL)) != -1) {
 		if ((r = cli_relay_opt(&c, opt, optarg, err, sizeof err)) != 0) {
 			if (r < 0)
@@ -162,7 +162,7 @@ cmd_connect(int argc, char **argv)
 		case 'h':
 			return print_stdout(usage_connect);
 		default:
-			return usage_error("connect", NULL);
+			return option_error("connect", opt, argv);
 		}
 	}
 	if (cli_relay_check(&c, err, sizeof err) != 0)
@@ -243,5 +243,5 @@ cmd_connect(int argc, char **argv)
 		relay_stats_text(&st, GetTickCount64() - t0, line, sizeof line);
 		say("closed %s: %s", pn.full, line);
 	}
-	return relay_exit(end, "connect", pn.full, c.idle_ms, err, c.quiet);
+	return relay_exit(end, "connect", pn.full, c.idle_ms, err, c.quiet, 1);
 }

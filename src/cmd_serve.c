@@ -188,7 +188,7 @@ describe_client(HANDLE h, char *buf, size_t len)
 	if (!RevertToSelf()) {
 		/* The docs: a thread that cannot revert must not go on running
 		 * as the client. */
-		say_winerr(GetLastError(), "revert from client identity on %s", "pipe");
+		say_winerr(GetLastError(), "revert from the client's identity");
 		ExitProcess(EXIT_FAIL);
 	}
 	if (ok) {
@@ -249,7 +249,7 @@ cmd_serve(int argc, char **argv)
 
 	cli_relay_init(&c);
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "kh" CLI_RELAY_SHORTOPTS,
+	while ((opt = getopt_long(argc, argv, ":kh" CLI_RELAY_SHORTOPTS,
 	    longopts, NULL)) != -1) {
 		if ((r = cli_relay_opt(&c, opt, optarg, err, sizeof err)) != 0) {
 			if (r < 0)
@@ -283,7 +283,7 @@ cmd_serve(int argc, char **argv)
 		case 'h':
 			return print_stdout(usage_serve);
 		default:
-			return usage_error("serve", NULL);
+			return option_error("serve", opt, argv);
 		}
 	}
 	if (cli_relay_check(&c, err, sizeof err) != 0)
@@ -419,7 +419,7 @@ cmd_serve(int argc, char **argv)
 			relay_stats_text(&st, GetTickCount64() - t0, line, sizeof line);
 			say("client gone from %s: %s", pn.full, line);
 		}
-		status = relay_exit(end, "serve", pn.full, c.idle_ms, err, c.quiet);
+		status = relay_exit(end, "serve", pn.full, c.idle_ms, err, c.quiet, !more);
 		if (end == RELAY_INTERRUPTED || end == RELAY_STDOUT_CLOSED ||
 		    !more)
 			return status;

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <getopt.h>
+
 #include <windows.h>
 
 #include "interrupt.h"
@@ -28,6 +30,7 @@ static const struct command {
 } commands[] = {
 	{ "serve", cmd_serve, usage_serve, "host a named pipe and relay its clients" },
 	{ "connect", cmd_connect, usage_connect, "open a named pipe and relay it" },
+	{ "spawn", cmd_spawn, usage_spawn, "run a program and relay its output" },
 };
 
 static const struct command *
@@ -99,6 +102,17 @@ usage_error(const char *cmd, const char *fmt, ...)
 }
 
 int
+option_error(const char *cmd, int opt, char **argv)
+{
+	const char *word = optind > 0 ? argv[optind - 1] : "";
+	if (opt == ':')
+		return usage_error(cmd, "%s needs a value", word);
+	if (optopt > 0 && optopt < 256 && (word[0] != '-' || word[1] != '-'))
+		return usage_error(cmd, "unknown option \"-%c\"", optopt);
+	return usage_error(cmd, "unknown option \"%s\"", word);
+}
+
+int
 exit_code_for(unsigned long e)
 {
 	switch (e) {
@@ -123,7 +137,7 @@ exit_code_for(unsigned long e)
 
 int
 relay_exit(int end, const char *cmd, const char *name, long long idle_ms,
-    const char *err, int quiet)
+    const char *err, int quiet, int last)
 {
 	switch ((enum relay_end)end) {
 	case RELAY_PEER_CLOSED:
@@ -139,7 +153,8 @@ relay_exit(int end, const char *cmd, const char *name, long long idle_ms,
 		return EXIT_INTR;
 	case RELAY_ERROR:
 	default:
-		say("%s", err);
+		if (last || !quiet)
+			say("%s", err);
 		return EXIT_FAIL;
 	}
 }
@@ -171,6 +186,8 @@ wmain(int argc, wchar_t **wargv)
 		say_winerr(GetLastError(), "read the command line");
 		return EXIT_FAIL;
 	}
+	/* Option errors are reported by option_error, as "pipecat: ...". */
+	opterr = 0;
 	DWORD e = interrupt_init();
 	if (e != 0) {
 		say_winerr(e, "install the Ctrl-C handler");
@@ -184,7 +201,7 @@ wmain(int argc, wchar_t **wargv)
 	if (i < argc && (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0))
 		return print_stdout("pipecat " PIPECAT_VERSION "\n");
 	if (i >= argc)
-		return usage_error(NULL, "a COMMAND is required (serve, connect)");
+		return usage_error(NULL, "a COMMAND is required (serve, connect, spawn)");
 	if (argv[i][0] == '-')
 		return usage_error(NULL, "unknown option \"%s\"", argv[i]);
 

@@ -28,10 +28,12 @@ typedef int (*cmd_fn)(int argc, char **argv);
 
 int cmd_serve(int argc, char **argv);
 int cmd_connect(int argc, char **argv);
+int cmd_spawn(int argc, char **argv);
 
 /* Each command's usage text, printed by --help and `pipecat help CMD`. */
 extern const char usage_serve[];
 extern const char usage_connect[];
+extern const char usage_spawn[];
 
 /*
  * Prints a usage error ("pipecat: CMD: MESSAGE" and a hint to --help) on
@@ -39,6 +41,12 @@ extern const char usage_connect[];
  */
 int usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/*
+ * Reports getopt_long's complaint OPT ('?' unknown, ':' missing value, with
+ * the optstring starting with ':') as a usage error naming the option.
+ */
+int option_error(const char *cmd, int opt, char **argv);
 
 /* Writes TEXT to stdout; returns EXIT_OK, or EXIT_FAIL if stdout failed. */
 int print_stdout(const char *text);
@@ -48,11 +56,12 @@ int exit_code_for(unsigned long winerr);
 
 /*
  * Turns how a relay ended into the exit status, printing the one line the
- * end deserves (an error, an idle timeout) unless QUIET hides it. CMD and
- * NAME say what was being relayed; IDLE_MS is -i's value; ERR the relay's
- * error text. END is an enum relay_end.
+ * end deserves. CMD and NAME say what was being relayed; IDLE_MS is -i's
+ * value; ERR the relay's error text; END an enum relay_end. With QUIET the
+ * idle line is not printed, nor an error unless LAST says the command ends
+ * with it (serve -k goes on after a client's error).
  */
 int relay_exit(int end, const char *cmd, const char *name, long long idle_ms,
-    const char *err, int quiet);
+    const char *err, int quiet, int last);
 
 #endif

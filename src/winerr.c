@@ -2,8 +2,8 @@
  * winerr: error text and the lines pipecat prints on stderr.
  *
  * FormatMessageW gives the system's own words in the user's language; they
- * end in CR/LF (and often a period and space), which are stripped so the
- * message fits on the one line every failure gets. Text goes to a console
+ * end in CR/LF (and sometimes a space), which are stripped so the message
+ * fits on the one line every failure gets. Text goes to a console
  * as UTF-16 through WriteConsoleW (the console's code page would mangle
  * UTF-8), and anywhere else as UTF-8 bytes.
  */

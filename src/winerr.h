@@ -2,8 +2,8 @@
  * winerr: error text and the lines pipecat prints on stderr.
  *
  * Every failure is one line: "pipecat: OPERATION OBJECT: system message (code)"
- * where the system message comes from FormatMessage with its trailing CR/LF
- * and period-space noise stripped. Modules never print: they build the same
+ * where the system message comes from FormatMessage with its trailing CR, LF
+ * and spaces stripped. Modules never print: they build the same
  * text into a caller's buffer with winerr_fmt() and return; commands print it
  * with say() and choose the exit code.
  */

@@ -1,0 +1,44 @@
+/*
+ * child: start a program with chosen std handles, inside a job object that
+ * takes its whole process tree down when pipecat ends.
+ *
+ * Shared by spawn and (later) serve --exec. Only the three handles given are
+ * inherited (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), never whatever else
+ * pipecat has open, so a pipe's EOF is not held up by a child that was not
+ * meant to hold it. The job has JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE: when
+ * pipecat exits, is killed, or calls child_kill, the child and every
+ * process it started go too.
+ */
+#ifndef PIPECAT_CHILD_H
+#define PIPECAT_CHILD_H
+
+#include <stddef.h>
+#include <windows.h>
+
+struct child {
+	HANDLE process;
+	HANDLE job;
+	DWORD pid;
+};
+
+/*
+ * Starts the command line CMDLINE (UTF-8, passed to CreateProcessW as is;
+ * the program is looked up as CreateProcessW does: the application's
+ * directory, the current directory, the system directories, PATH, with
+ * ".exe" appended) with IN, OUT and ERR as its stdin, stdout and stderr
+ * (any handles; inheritable copies are made here and closed again).
+ * Returns 0, or the Win32 error (message in ERRBUF).
+ */
+DWORD child_start(struct child *c, const char *cmdline, HANDLE in, HANDLE out,
+    HANDLE err, char *errbuf, size_t errlen);
+
+/* Kills the child's whole tree with exit code CODE. */
+void child_kill(struct child *c, UINT code);
+
+/* The child's exit code, once c->process is signalled. */
+DWORD child_status(struct child *c);
+
+/* Closes the child's handles (killing the tree if it still runs). */
+void child_close(struct child *c);
+
+#endif

@@ -1,0 +1,322 @@
+/*
+ * spawn: run a program with its output on anonymous pipes and relay that
+ * output to the terminal as it arrives; exit with the program's status.
+ *
+ * The child gets the write ends of one pipe (stdout and stderr merged, as
+ * 2>&1) or two (--split); pipecat closes its own copies of the write ends
+ * at once, so EOF arrives when the child, and whatever it handed them to,
+ * has closed them. Anonymous pipes cannot be overlapped, so each read end
+ * is pumped by a worker thread (flow.c over aio.c) and the main thread
+ * waits on all of them, the child's process handle, Ctrl-C and --timeout
+ * at once. The child runs in a kill-on-close job (child.c).
+ *
+ * Ending: when the child has exited and its output pipes have reached EOF
+ * and been written out, pipecat exits with the child's status. --timeout
+ * kills the tree and exits 124. Ctrl-C reaches the child too (same console);
+ * if it has not exited a second later, pipecat kills the tree and exits 130.
+ * If the reader of pipecat's stdout (or stderr, with --split) goes away, the
+ * tree is killed and pipecat exits 141, which a shell reports for a writer
+ * killed by SIGPIPE.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <windows.h>
+
+#include "aio.h"
+#include "argv.h"
+#include "child.h"
+#include "cli.h"
+#include "flow.h"
+#include "interrupt.h"
+#include "opts.h"
+#include "pipecat.h"
+#include "winerr.h"
+
+const char usage_spawn[] =
+    "usage: pipecat spawn [OPTIONS] [--] COMMAND [ARGS...]\n"
+    "       pipecat spawn [OPTIONS] -c COMMAND-LINE\n"
+    "\n"
+    "Start COMMAND with its stdout and stderr on pipes, relay them to the\n"
+    "terminal as they arrive, and exit with COMMAND's exit status.\n"
+    "\n"
+    "  -c, --command LINE           run this raw Windows command line, unquoted\n"
+    "      --split                  keep stderr apart, relayed to pipecat's stderr\n"
+    "                               (default: merged into stdout, as 2>&1)\n"
+    "      --stdin-pipe             feed COMMAND's stdin from pipecat's stdin through\n"
+    "                               a pipe, closed at EOF (default: COMMAND inherits it)\n"
+    "  -t, --timeout SECONDS        kill COMMAND and its children after SECONDS (exit 124)\n"
+    "  -v, --verbose                report start (pid) and exit (status, bytes, time)\n"
+    "      --quiet                  print nothing on stderr but fatal errors\n"
+    "  -h, --help                   show this help\n"
+    "\n"
+    "Exit status: COMMAND's; 2 usage; 124 timed out; 125 pipecat failed;\n"
+    "126 COMMAND could not be started; 127 COMMAND not found; 130 interrupted;\n"
+    "141 the reader of pipecat's output went away.\n";
+
+enum {
+	EXIT_SPAWN_TIMEOUT = 124,
+	EXIT_SPAWN_FAILED = 125,
+	EXIT_SPAWN_CANNOT = 126,
+	EXIT_SPAWN_NOTFOUND = 127,
+	EXIT_SPAWN_SIGPIPE = 141
+};
+
+/* Ctrl-C: how long the child has to exit on its own before it is killed. */
+#define INTERRUPT_GRACE_MS 1000
+
+/* Pipe buffer size: big enough that a chatty child rarely waits on us. */
+#define PIPE_SIZE (64 * 1024)
+
+/* A flow from a synchronous handle to another, each pumped by a worker. */
+static DWORD
+flow_between(struct flow *f, struct aio_op *rd, struct aio_op *wr, HANDLE from,
+    HANDLE to, const char *from_name, const char *to_name)
+{
+	DWORD e;
+	if ((e = aio_init(rd, from, AIO_READ, 0)) != 0 ||
+	    (e = aio_init(wr, to, AIO_WRITE, 0)) != 0)
+		return e;
+	if (flow_alloc(f) != 0)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	f->rd = rd;
+	f->wr = wr;
+	f->src_name = from_name;
+	f->dst_name = to_name;
+	return 0;
+}
+
+int
+cmd_spawn(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "command", required_argument, NULL, 'c' },
+		{ "split", no_argument, NULL, OPT_SPLIT },
+		{ "stdin-pipe", no_argument, NULL, OPT_STDIN_PIPE },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, OPT_QUIET },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *raw = NULL;
+	int split = 0, stdin_pipe = 0, verbose = 0, quiet = 0;
+	long long timeout_ms = -1;
+	char err[1024];
+	int opt;
+
+	optind = 0;
+	/* "+": options end at COMMAND, so its own options are left alone. */
+	while ((opt = getopt_long(argc, argv, "+:c:t:vh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			raw = optarg;
+			break;
+		case OPT_SPLIT:
+			split = 1;
+			break;
+		case OPT_STDIN_PIPE:
+			stdin_pipe = 1;
+			break;
+		case 't':
+			if (opt_seconds("--timeout", optarg, 0, &timeout_ms, err, sizeof err) != 0)
+				return usage_error("spawn", "%s", err);
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case OPT_QUIET:
+			quiet = 1;
+			break;
+		case 'h':
+			return print_stdout(usage_spawn);
+		default:
+			return option_error("spawn", opt, argv);
+		}
+	}
+	if (verbose && quiet)
+		return usage_error("spawn", "--quiet and -v cannot be combined");
+	if (raw != NULL && optind < argc)
+		return usage_error("spawn", "-c and a COMMAND cannot be combined");
+	if (raw == NULL && optind >= argc)
+		return usage_error("spawn", "a COMMAND (or -c COMMAND-LINE) is required");
+	if (raw != NULL && raw[0] == '\0')
+		return usage_error("spawn", "-c: the command line is empty");
+
+	char *cmdline = raw != NULL ? strdup(raw)
+	    : argv_join((const char *const *)argv + optind, argc - optind,
+	        err, sizeof err);
+	if (cmdline == NULL)
+		return usage_error("spawn", "%s", raw != NULL ? "out of memory" : err);
+
+	HANDLE out_r, out_w, err_r = NULL, err_w = NULL, in_r = NULL, in_w = NULL;
+	if (!CreatePipe(&out_r, &out_w, NULL, PIPE_SIZE) ||
+	    (split && !CreatePipe(&err_r, &err_w, NULL, PIPE_SIZE)) ||
+	    (stdin_pipe && !CreatePipe(&in_r, &in_w, NULL, PIPE_SIZE))) {
+		say_winerr(GetLastError(), "spawn %s: create a pipe", cmdline);
+		return EXIT_SPAWN_FAILED;
+	}
+
+	struct child c;
+	DWORD e = child_start(&c, cmdline,
+	    stdin_pipe ? in_r : GetStdHandle(STD_INPUT_HANDLE),
+	    out_w, split ? err_w : out_w, err, sizeof err);
+	/* The child has its own copies now; ours would keep EOF away. */
+	CloseHandle(out_w);
+	if (err_w != NULL)
+		CloseHandle(err_w);
+	if (in_r != NULL)
+		CloseHandle(in_r);
+	if (e != 0) {
+		say("spawn: %s", err);
+		return e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND
+		    ? EXIT_SPAWN_NOTFOUND : EXIT_SPAWN_CANNOT;
+	}
+	ULONGLONG t0 = GetTickCount64();
+	if (verbose)
+		say("started pid %lu: %s", c.pid, cmdline);
+
+	/* The flows: child stdout -> stdout, child stderr -> stderr, and with
+	 * --stdin-pipe stdin -> child stdin. */
+	static struct aio_op ops[6];
+	struct flow fo = { 0 }, fe = { 0 }, fi = { 0 };
+	struct flow *flows[3];
+	int nflows = 0;
+	e = flow_between(&fo, &ops[0], &ops[1], out_r, GetStdHandle(STD_OUTPUT_HANDLE),
+	    "the child's stdout", "stdout");
+	flows[nflows++] = &fo;
+	if (e == 0 && split) {
+		e = flow_between(&fe, &ops[2], &ops[3], err_r,
+		    GetStdHandle(STD_ERROR_HANDLE), "the child's stderr", "stderr");
+		flows[nflows++] = &fe;
+	}
+	if (e == 0 && stdin_pipe) {
+		e = flow_between(&fi, &ops[4], &ops[5], GetStdHandle(STD_INPUT_HANDLE),
+		    in_w, "stdin", "the child's stdin");
+		flows[nflows++] = &fi;
+	}
+	if (e != 0) {
+		say_winerr(e, "spawn %s: start the relay", cmdline);
+		child_kill(&c, EXIT_SPAWN_FAILED);
+		return EXIT_SPAWN_FAILED;
+	}
+
+	int exited = 0, timed_out = 0, sigpipe = 0, in_closed = 0;
+	ULONGLONG kill_at = 0;          /* Ctrl-C: when the grace period ends */
+	int status;
+	for (;;) {
+		ULONGLONG now = GetTickCount64();
+
+		/* Every way spawn ends. */
+		if (interrupted() && kill_at == 0)
+			kill_at = now + INTERRUPT_GRACE_MS;
+		if (kill_at != 0 && !exited && now >= kill_at) {
+			child_kill(&c, EXIT_INTR);
+			status = EXIT_INTR;
+			break;
+		}
+		if (e != 0) {
+			say("%s", err);
+			child_kill(&c, EXIT_SPAWN_FAILED);
+			status = EXIT_SPAWN_FAILED;
+			break;
+		}
+		if (fo.dead || fe.dead) {
+			child_kill(&c, EXIT_SPAWN_SIGPIPE);
+			sigpipe = 1;
+		}
+		if (!timed_out && !exited && timeout_ms >= 0 &&
+		    now >= t0 + (ULONGLONG)timeout_ms) {
+			child_kill(&c, EXIT_SPAWN_TIMEOUT);
+			timed_out = 1;
+		}
+		if (exited && (sigpipe || (flow_drained(&fo) &&
+		    (!split || flow_drained(&fe))))) {
+			/* A child that exited by itself within the Ctrl-C grace
+			 * period reports its own status. */
+			status = sigpipe ? EXIT_SPAWN_SIGPIPE
+			    : timed_out ? EXIT_SPAWN_TIMEOUT
+			    : (int)child_status(&c);
+			break;
+		}
+		/* The child's stdin is closed once everything from ours is in. */
+		if (stdin_pipe && !in_closed && (flow_drained(&fi) ||
+		    (fi.dead && !fi.wr->busy))) {
+			CloseHandle(in_w);
+			in_closed = 1;
+		}
+
+		for (int i = 0; i < nflows; i++)
+			if (!(flows[i] == &fi && in_closed))
+				flow_kick(flows[i]);
+
+		HANDLE hs[8];
+		struct aio_op *wops[8];
+		DWORD n = 0;
+		hs[n] = interrupt_event();
+		wops[n++] = NULL;
+		if (!exited) {
+			hs[n] = c.process;
+			wops[n++] = NULL;
+		}
+		for (int i = 0; i < nflows; i++) {
+			struct aio_op *two[2] = { flows[i]->rd, flows[i]->wr };
+			for (int j = 0; j < 2; j++)
+				if (two[j]->busy) {
+					hs[n] = two[j]->done;
+					wops[n++] = two[j];
+				}
+		}
+		ULONGLONG wait = INFINITE;
+		if (!timed_out && !exited && timeout_ms >= 0)
+			wait = t0 + (ULONGLONG)timeout_ms > now
+			    ? t0 + (ULONGLONG)timeout_ms - now : 0;
+		if (kill_at != 0 && !exited) {
+			ULONGLONG k = kill_at > now ? kill_at - now : 0;
+			if (k < wait)
+				wait = k;
+		}
+		/* Once interrupted, the event stays set: leave it out. */
+		DWORD first = kill_at != 0 ? 1 : 0;
+		DWORD w = WaitForMultipleObjects(n - first, hs + first, FALSE, (DWORD)wait);
+		if (w == WAIT_TIMEOUT)
+			continue;
+		if (w == WAIT_FAILED) {
+			winerr_fmt(err, sizeof err, GetLastError(), "spawn %s: wait", cmdline);
+			e = 1;
+			continue;
+		}
+		if (WaitForSingleObject(c.process, 0) == WAIT_OBJECT_0)
+			exited = 1;
+		for (DWORD i = 1; i < n && e == 0; i++) {
+			struct aio_op *op = wops[i];
+			if (op == NULL || WaitForSingleObject(op->done, 0) != WAIT_OBJECT_0)
+				continue;
+			for (int k = 0; k < nflows; k++) {
+				struct flow *f = flows[k];
+				DWORD fe_err;
+				if (op == f->rd && (fe_err = flow_read_done(f)) != 0) {
+					winerr_fmt(err, sizeof err, fe_err, "read %s", f->src_name);
+					e = fe_err;
+				} else if (op == f->wr && (fe_err = flow_write_done(f)) != 0) {
+					winerr_fmt(err, sizeof err, fe_err, "write %s", f->dst_name);
+					e = fe_err;
+				}
+			}
+		}
+	}
+
+	if (verbose) {
+		ULONGLONG ms = GetTickCount64() - t0;
+		say("pid %lu %s %d: %llu bytes out, %llu err, %llu.%03llu s", c.pid,
+		    timed_out ? "timed out, killed, status" : "exited with status",
+		    status, fo.bytes, fe.bytes, ms / 1000, ms % 1000);
+	}
+	if (timed_out && !quiet)
+		say("spawn %s: timed out after %lld.%03lld s, killed", cmdline,
+		    timeout_ms / 1000, timeout_ms % 1000);
+	free(cmdline);
+	child_close(&c);
+	return status;
+}

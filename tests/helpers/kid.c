@@ -1,0 +1,105 @@
+/*
+ * kid: a child program for pipecat spawn's tests. Runs its arguments as a
+ * script of actions, in order:
+ *
+ *   out N          write N bytes (a repeating pattern) to stdout
+ *   err N          write N bytes to stderr
+ *   outs TEXT      write TEXT to stdout;  errs TEXT: to stderr
+ *   sleep MS       sleep MS milliseconds
+ *   cat            copy stdin to stdout until EOF
+ *   touch FILE     create FILE
+ *   grandchild ARGS... --   start "kid ARGS..." as a grandchild that
+ *                  inherits kid's handles, and do not wait for it
+ *   exit CODE      exit with CODE (default: 0 after the last action)
+ *
+ * Writes go straight to the std handles with WriteFile: no CRT buffering,
+ * so output appears when kid writes it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <windows.h>
+
+static void
+put(DWORD which, const char *p, DWORD len)
+{
+	HANDLE h = GetStdHandle(which);
+	DWORD n;
+	while (len > 0) {
+		if (!WriteFile(h, p, len, &n, NULL))
+			exit(3);
+		p += n;
+		len -= n;
+	}
+}
+
+static void
+put_n(DWORD which, unsigned long n)
+{
+	char buf[65536];
+	for (size_t i = 0; i < sizeof buf; i++)
+		buf[i] = (char)(i % 64 == 63 ? '\n' : 'a' + (int)(i % 26));
+	while (n > 0) {
+		DWORD k = n > sizeof buf ? (DWORD)sizeof buf : (DWORD)n;
+		put(which, buf, k);
+		n -= k;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : "";
+		if (strcmp(a, "out") == 0) {
+			put_n(STD_OUTPUT_HANDLE, strtoul(v, NULL, 10));
+			i++;
+		} else if (strcmp(a, "err") == 0) {
+			put_n(STD_ERROR_HANDLE, strtoul(v, NULL, 10));
+			i++;
+		} else if (strcmp(a, "outs") == 0) {
+			put(STD_OUTPUT_HANDLE, v, (DWORD)strlen(v));
+			i++;
+		} else if (strcmp(a, "errs") == 0) {
+			put(STD_ERROR_HANDLE, v, (DWORD)strlen(v));
+			i++;
+		} else if (strcmp(a, "sleep") == 0) {
+			Sleep((DWORD)strtoul(v, NULL, 10));
+			i++;
+		} else if (strcmp(a, "cat") == 0) {
+			char buf[65536];
+			DWORD n;
+			while (ReadFile(GetStdHandle(STD_INPUT_HANDLE), buf, sizeof buf, &n, NULL) && n > 0)
+				put(STD_OUTPUT_HANDLE, buf, n);
+		} else if (strcmp(a, "touch") == 0) {
+			FILE *f = fopen(v, "w");
+			if (f)
+				fclose(f);
+			i++;
+		} else if (strcmp(a, "grandchild") == 0) {
+			char cmd[4096];
+			wchar_t wcmd[4096];
+			wchar_t self[MAX_PATH];
+			GetModuleFileNameW(NULL, self, MAX_PATH);
+			snprintf(cmd, sizeof cmd, "kid");
+			for (i++; i < argc && strcmp(argv[i], "--") != 0; i++) {
+				strncat(cmd, " ", sizeof cmd - strlen(cmd) - 1);
+				strncat(cmd, argv[i], sizeof cmd - strlen(cmd) - 1);
+			}
+			MultiByteToWideChar(CP_UTF8, 0, cmd, -1, wcmd, 4096);
+			STARTUPINFOW si = { .cb = sizeof si };
+			PROCESS_INFORMATION pi;
+			if (!CreateProcessW(self, wcmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
+				exit(4);
+			CloseHandle(pi.hThread);
+			CloseHandle(pi.hProcess);
+		} else if (strcmp(a, "exit") == 0) {
+			return atoi(v);
+		} else {
+			fprintf(stderr, "kid: unknown action %s\n", a);
+			return 2;
+		}
+	}
+	return 0;
+}
