@@ -5,6 +5,7 @@
  *   out N          write N bytes (a repeating pattern) to stdout
  *   err N          write N bytes to stderr
  *   outs TEXT      write TEXT to stdout;  errs TEXT: to stderr
+ *   line TEXT      write TEXT and a newline to stdout
  *   sleep MS       sleep MS milliseconds
  *   cat            copy stdin to stdout until EOF
  *   touch FILE     create FILE
@@ -60,6 +61,10 @@ main(int argc, char **argv)
 			i++;
 		} else if (strcmp(a, "outs") == 0) {
 			put(STD_OUTPUT_HANDLE, v, (DWORD)strlen(v));
+			i++;
+		} else if (strcmp(a, "line") == 0) {
+			put(STD_OUTPUT_HANDLE, v, (DWORD)strlen(v));
+			put(STD_OUTPUT_HANDLE, "\n", 1);
 			i++;
 		} else if (strcmp(a, "errs") == 0) {
 			put(STD_ERROR_HANDLE, v, (DWORD)strlen(v));
