@@ -62,17 +62,19 @@ is_not_found(DWORD e)
 }
 
 /*
- * Opens NAME, waiting up to WAIT_MS (-1: forever; 0: not at all). Returns
- * the handle, or NULL after printing why, with *STATUS the exit code.
+ * Opens NAME with *ACCESS, waiting up to WAIT_MS (-1: forever; 0: not at
+ * all). A read-write open of a one-way pipe falls back to the way the pipe
+ * goes, and *ACCESS says which. Returns the handle, or NULL after printing
+ * why, with *STATUS the exit code.
  */
 static HANDLE
-open_pipe(const wchar_t *wname, const char *name, DWORD access, DWORD flags,
+open_pipe(const wchar_t *wname, const char *name, DWORD *access, DWORD flags,
     long long wait_ms, const char *wait_text, int *status)
 {
 	ULONGLONG start = GetTickCount64();
 
 	for (;;) {
-		HANDLE h = CreateFileW(wname, access,
+		HANDLE h = CreateFileW(wname, *access,
 		    0,                  /* no sharing: meaningless for a pipe client */
 		    NULL,               /* default security, not inheritable */
 		    OPEN_EXISTING,      /* pipes are opened, never created, here */
@@ -81,6 +83,24 @@ open_pipe(const wchar_t *wname, const char *name, DWORD access, DWORD flags,
 		if (h != INVALID_HANDLE_VALUE)
 			return h;
 		DWORD e = GetLastError();
+		if (e == ERROR_ACCESS_DENIED && *access == (GENERIC_READ | GENERIC_WRITE)) {
+			/* A one-way pipe (PIPE_ACCESS_INBOUND/OUTBOUND) refuses a
+			 * read-write open: open it the way it goes. If the DACL is
+			 * what refused us, both tries fail too, and the first
+			 * error is the one reported. */
+			static const DWORD oneway[2] = {
+				GENERIC_WRITE | FILE_READ_ATTRIBUTES,
+				GENERIC_READ | FILE_WRITE_ATTRIBUTES
+			};
+			for (int i = 0; i < 2; i++) {
+				h = CreateFileW(wname, oneway[i], 0, NULL,
+				    OPEN_EXISTING, flags, NULL);
+				if (h != INVALID_HANDLE_VALUE) {
+					*access = oneway[i];
+					return h;
+				}
+			}
+		}
 		int busy = e == ERROR_PIPE_BUSY;
 
 		if (!busy && !is_not_found(e)) {
@@ -193,10 +213,17 @@ cmd_connect(int argc, char **argv)
 	DWORD flags = FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | level_flags[level];
 
 	int status = EXIT_FAIL;
-	HANDLE h = open_pipe(wname, pn.full, access, flags, wait_ms, wait_text, &status);
+	HANDLE h = open_pipe(wname, pn.full, &access, flags, wait_ms, wait_text, &status);
 	free(wname);
 	if (h == NULL)
 		return status;
+	if (!c.send_only && !c.recv_only && access != (GENERIC_READ | GENERIC_WRITE)) {
+		c.send_only = (access & GENERIC_WRITE) != 0;
+		c.recv_only = !c.send_only;
+		if (c.verbose)
+			say("%s is a one-way pipe: %s only", pn.full,
+			    c.send_only ? "sending" : "receiving");
+	}
 
 	if (c.message) {
 		DWORD mode = PIPE_READMODE_MESSAGE;

@@ -66,6 +66,7 @@ struct server {
 	const char *name;       /* "\\.\pipe\NAME", for messages */
 	wchar_t *wname;
 	SECURITY_ATTRIBUTES sa;
+	DWORD access;           /* duplex, or one way for --send/--recv-only */
 	DWORD mode;             /* type, read mode, remote clients */
 	DWORD max_instances;
 	DWORD buffer;
@@ -81,7 +82,7 @@ instance_create(struct server *s, struct instance *in, int first)
 	if (in->ov.hEvent == NULL)
 		return GetLastError();
 	in->h = CreateNamedPipeW(s->wname,
-	    PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED |
+	    s->access | FILE_FLAG_OVERLAPPED |
 	        (first ? FILE_FLAG_FIRST_PIPE_INSTANCE : 0),
 	    s->mode,
 	    s->max_instances,   /* the same on every instance, per the docs */
@@ -309,6 +310,10 @@ cmd_serve(int argc, char **argv)
 		                   : PIPE_TYPE_BYTE | PIPE_READMODE_BYTE) |
 		    PIPE_WAIT |
 		    (remote ? PIPE_ACCEPT_REMOTE_CLIENTS : PIPE_REJECT_REMOTE_CLIENTS),
+		/* A one-way server makes a one-way pipe, so that a client can tell
+		 * (connect opens it one way, and closes at its stdin EOF). */
+		.access = c.send_only ? PIPE_ACCESS_OUTBOUND
+		    : c.recv_only ? PIPE_ACCESS_INBOUND : PIPE_ACCESS_DUPLEX,
 		/* One instance being served and one armed for the next client. */
 		.max_instances = keep_open ? 2 : 1,
 		.buffer = (DWORD)buffer,

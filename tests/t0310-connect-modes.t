@@ -21,6 +21,33 @@ test_expect_success '--recv-only does not read stdin and ends when the server cl
 	same_file sin cout && empty_file sout
 '
 
+test_expect_success 'serve --recv-only makes an inbound pipe; connect sends only and ends at EOF' '
+	bg server pc serve -v --recv-only "$P-in" </dev/null >sout 2>serr &&
+	wait_for serr "listening on" &&
+	printf "one way" | pc connect -v "$P-in" >cout 2>cerr &&
+	wait_status $server 0 &&
+	grep_file "is a one-way pipe: sending only" cerr &&
+	printf "one way" >want && same_file want sout && empty_file cout
+'
+
+test_expect_success 'serve --send-only makes an outbound pipe; connect receives only' '
+	printf "down only" >sin &&
+	bg server pc serve -v --send-only "$P-out" <sin >sout 2>serr &&
+	wait_for serr "listening on" &&
+	printf "not read" | pc connect -v "$P-out" >cout 2>cerr &&
+	wait_status $server 0 &&
+	grep_file "is a one-way pipe: receiving only" cerr &&
+	same_file sin cout && empty_file sout
+'
+
+test_expect_success 'connect --recv-only to an inbound pipe is refused (exit 5)' '
+	bg server pc serve -v --recv-only "$P-in2" </dev/null >/dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	expect_status 5 pc connect --recv-only "$P-in2" </dev/null 2>cerr &&
+	grep_file "^pipecat: connect .*$P-in2: .*\(5\)$" cerr &&
+	kill_tree $server
+'
+
 test_expect_success '-i ends a silent connection with exit 6 and one line' '
 	bg server pc serve -v "$P-idle" </dev/null >/dev/null 2>serr &&
 	wait_for serr "listening on" &&

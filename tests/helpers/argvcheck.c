@@ -12,9 +12,11 @@
  *                                  each must be CommandLineToArgvW's
  *
  * Prints "ok N" (N arguments, or lines, checked) and exits 0; or prints
- * "MISMATCH at I: got ... want ..." (I counts arguments, or lines, from 0;
- * bytes outside printable ASCII are escaped) with the command line, and
- * exits 1; exits 2 on a usage or I/O error.
+ * "MISMATCH at I: got ... want ..." and the command line, and exits 1:
+ * "got" is what CommandLineToArgvW gave, "want" the argument given (or,
+ * with --split, argv_split's reading); I counts arguments (the program
+ * name is -1), or lines, from 0; bytes outside printable ASCII are shown
+ * escaped. Exits 2 on a usage or I/O error, or when argv_join refuses.
  *
  * The arguments go into command lines of at most 64 arguments and about
  * 30000 bytes, each checked on its own, since a real command line has

@@ -129,10 +129,16 @@ empty_file() {
 	fi
 }
 
+# The body runs in a function of its own, so that `return` in it ends the
+# body, not the harness.
+test_run_body() {
+	eval "$1"
+}
+
 test_expect_success() {
 	test_count=$((test_count + 1))
 	_log="$TMP/log.$test_count"
-	if eval "$2" >"$_log" 2>&1; then
+	if test_run_body "$2" >"$_log" 2>&1; then
 		echo "ok $test_count - $1"
 	else
 		echo "not ok $test_count - $1"
