@@ -19,6 +19,8 @@ need mandoc mandoc
 need prove perl
 need cc gcc
 need make make
+need ps procps
+need timeout coreutils
 
 [ -z "$missing" ] && exit 0
 
