@@ -23,6 +23,8 @@ worker(LPVOID arg)
 	for (;;) {
 		if (WaitForSingleObject(op->go, INFINITE) != WAIT_OBJECT_0)
 			return 1;
+		if (InterlockedCompareExchange(&op->quit, 0, 0))
+			return 0;
 		DWORD n = 0;
 		BOOL ok = op->dir == AIO_READ
 		    ? ReadFile(op->h, op->buf, op->len, &n, NULL)
@@ -126,3 +128,53 @@ aio_cancel(struct aio_op *op)
 	ResetEvent(op->done);
 	op->busy = 0;
 }
+
+void
+aio_close(struct aio_op *op)
+{
+	if (op->thread != NULL) {
+		InterlockedExchange(&op->quit, 1);
+		SetEvent(op->go);
+		/* A worker still blocked in its call is woken by cancelling it
+		 * (CancelSynchronousIo); normally the caller has already closed
+		 * or broken the other end, and the call has returned. */
+		if (WaitForSingleObject(op->thread, 1000) == WAIT_TIMEOUT) {
+			CancelSynchronousIo(op->thread);
+			WaitForSingleObject(op->thread, 5000);
+		}
+		CloseHandle(op->thread);
+		CloseHandle(op->go);
+	}
+	if (op->done != NULL)
+		CloseHandle(op->done);
+	ZeroMemory(op, sizeof *op);
+}
+
+/* FlushFileBuffers on a pipe waits until the peer has read everything; it
+ * runs on its own thread so that Ctrl-C still ends the wait. */
+static DWORD WINAPI
+flush_thread(LPVOID pipe)
+{
+	return FlushFileBuffers(pipe) ? 0 : GetLastError();
+}
+
+DWORD
+aio_flush(HANDLE pipe, HANDLE cancel)
+{
+	HANDLE t = CreateThread(NULL, 64 * 1024, flush_thread, pipe,
+	    STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+	if (t == NULL)
+		return GetLastError();
+	HANDLE hs[2] = { t, cancel };
+	DWORD w = WaitForMultipleObjects(2, hs, FALSE, INFINITE);
+	DWORD code = 0;
+	if (w == WAIT_OBJECT_0)
+		GetExitCodeThread(t, &code);
+	else
+		code = ERROR_OPERATION_ABORTED;
+	CloseHandle(t);
+	/* A peer that closed without reading everything is its own choice. */
+	return code == ERROR_BROKEN_PIPE || code == ERROR_NO_DATA ||
+	    code == ERROR_PIPE_NOT_CONNECTED ? 0 : code;
+}
+

@@ -39,6 +39,7 @@ struct aio_op {
 	DWORD len;
 	DWORD n;            /* worker: bytes moved */
 	DWORD err;          /* worker: 0, or GetLastError() of the call */
+	volatile LONG quit; /* worker: set by aio_close before waking it */
 };
 
 /*
@@ -68,5 +69,20 @@ DWORD aio_result(struct aio_op *op, DWORD *n);
  * their result is collected by the next aio_result().
  */
 void aio_cancel(struct aio_op *op);
+
+/*
+ * Releases OP: a worker thread is told to end and waited for (its call
+ * cancelled if it is still blocked), and the events are closed. An
+ * overlapped operation must have been finished or cancelled first.
+ */
+void aio_close(struct aio_op *op);
+
+/*
+ * FlushFileBuffers(PIPE), which waits until the peer has read everything,
+ * on a thread of its own so that CANCEL (an event, e.g. Ctrl-C) still ends
+ * the wait. A peer that closed without reading is not an error. Returns 0,
+ * ERROR_OPERATION_ABORTED when cancelled, or the Win32 error.
+ */
+DWORD aio_flush(HANDLE pipe, HANDLE cancel);
 
 #endif

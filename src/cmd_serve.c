@@ -17,11 +17,15 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <windows.h>
 #include <sddl.h>
+#include <psapi.h>
 
+#include "argv.h"
 #include "cli.h"
+#include "exec.h"
 #include "interrupt.h"
 #include "opts.h"
 #include "pipecat.h"
@@ -32,12 +36,19 @@
 
 const char usage_serve[] =
     "usage: pipecat serve [OPTIONS] NAME\n"
+    "       pipecat serve [OPTIONS] NAME -- COMMAND [ARGS...]\n"
+    "       pipecat serve [OPTIONS] -e COMMAND-LINE NAME\n"
     "\n"
-    "Create the named pipe \\\\.\\pipe\\NAME and relay a client to stdin/stdout.\n"
+    "Create the named pipe \\\\.\\pipe\\NAME and relay a client to stdin/stdout,\n"
+    "or give every client a COMMAND of its own, bound to its stdin and stdout.\n"
     "NAME is foo, \\\\.\\pipe\\foo or //./pipe/foo (local names only).\n"
     "\n"
     "  -k, --keep-open              serve clients one after another, forever\n"
     "      --max-clients N          stop after N clients (implies -k)\n"
+    "  -e, --exec COMMAND-LINE      run this raw command line for each client\n"
+    "      --max-instances N        with a COMMAND: clients served at once (default 32)\n"
+    "      --stderr                 with a COMMAND: its stderr goes to the client too\n"
+    "      --print-client           report clients on stderr even without -v\n"
     "  -m, --message                message-type pipe: message boundaries are kept\n"
     "      --buffer BYTES           the pipe's in and out buffer size (default 64K)\n"
     "      --allow-remote           accept clients from other machines\n"
@@ -52,8 +63,15 @@ const char usage_serve[] =
     "      --quiet                  print nothing on stderr but fatal errors\n"
     "  -h, --help                   show this help\n"
     "\n"
+    "With a COMMAND, clients are served at once and forever (or --max-clients);\n"
+    "-q, --send-only and --recv-only do not apply.\n"
+    "\n"
     "Exit status: 0 done, 1 I/O error, 2 usage, 5 name in use or access denied,\n"
     "6 idle timeout, 130 interrupted.\n";
+
+/* With a COMMAND, instances kept listening at once, so that a burst of
+ * clients finds one waiting while the last connection is handed over. */
+#define EXEC_ARMED 4
 
 /* One instance of the pipe and its pending ConnectNamedPipe. */
 struct instance {
@@ -227,6 +245,113 @@ default_sddl(int everyone, char *out, size_t len)
 	return r == 0 ? 0 : ERROR_INVALID_SID;
 }
 
+/*
+ * -vv: what the server holds after each client, so that a long run shows
+ * whether handles or memory creep. GetProcessHandleCount is a stub on Wine
+ * (it reports nothing); the working set is real there.
+ */
+static void
+say_resources(unsigned long clients, long active)
+{
+	DWORD handles = 0;
+	PROCESS_MEMORY_COUNTERS pmc = { .cb = sizeof pmc };
+	char h[32] = "unknown";
+	if (GetProcessHandleCount(GetCurrentProcess(), &handles) && handles > 0)
+		snprintf(h, sizeof h, "%lu", handles);
+	if (!K32GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof pmc))
+		pmc.WorkingSetSize = pmc.PagefileUsage = 0;
+	say("after %lu clients: %ld active, handles %s, working set %llu KiB, "
+	    "private %llu KiB", clients, active, h,
+	    (unsigned long long)pmc.WorkingSetSize / 1024,
+	    (unsigned long long)pmc.PagefileUsage / 1024);
+}
+
+/*
+ * With a COMMAND: clients are served at once, each by an exec session on a
+ * thread of its own, up to MAX_ACTIVE at a time. EXEC_ARMED instances are
+ * kept listening; a client that connects while every slot is taken waits,
+ * connected, until one frees up. FIRST is the first instance, armed.
+ */
+static int
+serve_exec(struct server *s, struct instance *first, const struct exec_cfg *ec,
+    long long max_active, long long max_clients, int counts)
+{
+	/* By pointer: a pending ConnectNamedPipe holds its OVERLAPPED's
+	 * address, so FIRST stays where it is. */
+	static struct instance more[EXEC_ARMED - 1];
+	struct instance *pool[EXEC_ARMED];
+	unsigned long id = 0;
+	DWORD e;
+
+	pool[0] = first;
+	for (int i = 1; i < EXEC_ARMED; i++) {
+		pool[i] = &more[i - 1];
+		if ((e = instance_create(s, pool[i], 0)) != 0 ||
+		    (e = instance_arm(pool[i])) != 0) {
+			say_winerr(e, "serve %s: create an instance", s->name);
+			return EXIT_FAIL;
+		}
+	}
+	for (;;) {
+		HANDLE hs[EXEC_ARMED + 1];
+		hs[0] = interrupt_event();
+		for (int i = 0; i < EXEC_ARMED; i++)
+			hs[i + 1] = pool[i]->ov.hEvent;
+		DWORD w = WaitForMultipleObjects(EXEC_ARMED + 1, hs, FALSE, INFINITE);
+		if (w == WAIT_OBJECT_0)
+			return EXIT_INTR;
+		if (w == WAIT_FAILED || w > WAIT_OBJECT_0 + EXEC_ARMED) {
+			say_winerr(GetLastError(), "serve %s: wait for clients", s->name);
+			return EXIT_FAIL;
+		}
+		struct instance *in = pool[w - WAIT_OBJECT_0 - 1];
+		DWORD n;
+		HANDLE client = NULL;
+		if (in->connected || GetOverlappedResult(in->h, &in->ov, &n, FALSE))
+			client = in->h;
+		else
+			CloseHandle(in->h);     /* a client that came and went */
+		CloseHandle(in->ov.hEvent);
+		ZeroMemory(in, sizeof *in);
+		/* Re-arm the slot before anything else, so the name never lapses
+		 * and the next client finds an instance listening. */
+		if ((e = instance_create(s, in, 0)) != 0 || (e = instance_arm(in)) != 0) {
+			say_winerr(e, "serve %s: create an instance", s->name);
+			if (client != NULL)
+				CloseHandle(client);
+			return EXIT_FAIL;
+		}
+		if (client == NULL)
+			continue;
+		while (InterlockedCompareExchange(ec->active, 0, 0) >= max_active) {
+			HANDLE ws[2] = { ec->slot_free, interrupt_event() };
+			if (WaitForMultipleObjects(2, ws, FALSE, INFINITE) != WAIT_OBJECT_0)
+				return EXIT_INTR;
+		}
+		id++;
+		if (ec->verbose) {
+			char who[300];
+			describe_client(client, who, sizeof who);
+			say("client %lu connected to %s (%s)", id, s->name, who);
+		}
+		if ((e = exec_start(ec, client, id)) != 0) {
+			say_winerr(e, "serve %s: client %lu: start a thread", s->name, id);
+			CloseHandle(client);
+		}
+		if (counts)
+			say_resources(id, InterlockedCompareExchange(ec->active, 0, 0));
+		if (max_clients != 0 && (long long)id >= max_clients) {
+			/* Served enough: wait for the last sessions to finish. */
+			while (InterlockedCompareExchange(ec->active, 0, 0) > 0) {
+				HANDLE ws[2] = { ec->slot_free, interrupt_event() };
+				if (WaitForMultipleObjects(2, ws, FALSE, INFINITE) != WAIT_OBJECT_0)
+					return EXIT_INTR;
+			}
+			return EXIT_OK;
+		}
+	}
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
@@ -237,20 +362,34 @@ cmd_serve(int argc, char **argv)
 		{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
 		{ "allow-everyone", no_argument, NULL, OPT_ALLOW_EVERYONE },
 		{ "sddl", required_argument, NULL, OPT_SDDL },
+		{ "exec", required_argument, NULL, 'e' },
+		{ "max-instances", required_argument, NULL, OPT_MAX_INSTANCES },
+		{ "stderr", no_argument, NULL, OPT_STDERR },
+		{ "print-client", no_argument, NULL, OPT_PRINT_CLIENT },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_RELAY_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_relay c;
 	int keep_open = 0, remote = 0, everyone = 0;
-	long long max_clients = 0, buffer = 65536;
-	const char *sddl_opt = NULL;
+	long long max_clients = 0, buffer = 65536, max_instances = 0;
+	const char *sddl_opt = NULL, *exec_line = NULL;
+	int with_stderr = 0, print_client = 0;
 	char err[1024];
 	int opt, r;
 
 	cli_relay_init(&c);
+	/* "NAME -- COMMAND ARGS": getopt sees only what comes before "--". */
+	int nargs = argc;
+	char **command = NULL;
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			nargs = i;
+			command = argv + i + 1;
+			break;
+		}
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":kh" CLI_RELAY_SHORTOPTS,
+	while ((opt = getopt_long(nargs, argv, ":khe:" CLI_RELAY_SHORTOPTS,
 	    longopts, NULL)) != -1) {
 		if ((r = cli_relay_opt(&c, opt, optarg, err, sizeof err)) != 0) {
 			if (r < 0)
@@ -281,6 +420,20 @@ cmd_serve(int argc, char **argv)
 		case OPT_SDDL:
 			sddl_opt = optarg;
 			break;
+		case 'e':
+			exec_line = optarg;
+			break;
+		case OPT_MAX_INSTANCES:
+			if (opt_count("--max-instances", optarg, 1, 200,
+			    &max_instances, err, sizeof err) != 0)
+				return usage_error("serve", "%s", err);
+			break;
+		case OPT_STDERR:
+			with_stderr = 1;
+			break;
+		case OPT_PRINT_CLIENT:
+			print_client = 1;
+			break;
 		case 'h':
 			return print_stdout(usage_serve);
 		default:
@@ -291,11 +444,24 @@ cmd_serve(int argc, char **argv)
 		return usage_error("serve", "%s", err);
 	if (sddl_opt != NULL && everyone)
 		return usage_error("serve", "--sddl and --allow-everyone cannot be combined");
-	if (optind >= argc)
+	if (command != NULL && *command == NULL)
+		return usage_error("serve", "a COMMAND is required after --");
+	if (command != NULL && exec_line != NULL)
+		return usage_error("serve", "-e and -- COMMAND cannot be combined");
+	int exec_mode = command != NULL || exec_line != NULL;
+	if (exec_mode && (c.send_only || c.recv_only || c.linger_ms >= 0))
+		return usage_error("serve", "-q, --send-only and --recv-only do not "
+		    "apply with a COMMAND");
+	if (!exec_mode && (max_instances != 0 || with_stderr))
+		return usage_error("serve", "--max-instances and --stderr need a "
+		    "COMMAND (-e or -- COMMAND)");
+	if (exec_mode && exec_line != NULL && exec_line[0] == '\0')
+		return usage_error("serve", "-e: the command line is empty");
+	if (optind >= nargs)
 		return usage_error("serve", "a pipe NAME is required");
-	if (optind + 1 < argc)
-		return usage_error("serve", "unexpected argument \"%s\" after NAME",
-		    argv[optind + 1]);
+	if (optind + 1 < nargs)
+		return usage_error("serve", "unexpected argument \"%s\" after NAME "
+		    "(a COMMAND goes after --)", argv[optind + 1]);
 
 	struct pipename pn;
 	if (pipename_parse(argv[optind], &pn, err, sizeof err) != 0)
@@ -314,8 +480,12 @@ cmd_serve(int argc, char **argv)
 		 * (connect opens it one way, and closes at its stdin EOF). */
 		.access = c.send_only ? PIPE_ACCESS_OUTBOUND
 		    : c.recv_only ? PIPE_ACCESS_INBOUND : PIPE_ACCESS_DUPLEX,
-		/* One instance being served and one armed for the next client. */
-		.max_instances = keep_open ? 2 : 1,
+		/* Sequential: one instance being served and one armed for the
+		 * next client. With a COMMAND: the clients served at once, and
+		 * EXEC_ARMED more waiting for the next ones. */
+		.max_instances = exec_mode
+		    ? (DWORD)(max_instances ? max_instances : 32) + EXEC_ARMED
+		    : keep_open ? 2 : 1,
 		.buffer = (DWORD)buffer,
 	};
 	s.wname = utf8_to_wide(pn.full);
@@ -375,6 +545,29 @@ cmd_serve(int argc, char **argv)
 	}
 	if (c.verbose)
 		say("listening on %s", pn.full);
+
+	if (exec_mode) {
+		char *line = exec_line != NULL ? strdup(exec_line)
+		    : argv_join((const char *const *)command, (int)(argc - (command - argv)),
+		        err, sizeof err);
+		if (line == NULL) {
+			say("serve %s: %s", pn.full, exec_line != NULL ? "out of memory" : err);
+			return EXIT_USAGE;
+		}
+		static volatile LONG active;
+		struct exec_cfg ec = {
+			.name = pn.full, .cmdline = line, .with_stderr = with_stderr,
+			.message = c.message, .verbose = c.verbose || print_client,
+			.quiet = c.quiet, .idle_ms = c.idle_ms, .active = &active,
+			.slot_free = CreateEventW(NULL, FALSE, FALSE, NULL),
+		};
+		if (ec.slot_free == NULL) {
+			say_winerr(GetLastError(), "serve %s", pn.full);
+			return EXIT_FAIL;
+		}
+		return serve_exec(&s, cur, &ec, max_instances ? max_instances : 32,
+		    max_clients, c.verbose >= 2);
+	}
 
 	struct relay_cfg cfg = {
 		.message = c.message, .send_only = c.send_only,

@@ -73,33 +73,6 @@ relay_stdin_done(const struct relay *r)
 	return r->up.eof && r->up.count == 0;
 }
 
-/* FlushFileBuffers on a pipe waits until the peer has read everything; it
- * runs on its own thread so that Ctrl-C still ends the wait. */
-static DWORD WINAPI
-flush_thread(LPVOID pipe)
-{
-	return FlushFileBuffers(pipe) ? 0 : GetLastError();
-}
-
-static DWORD
-flush_pipe(HANDLE pipe)
-{
-	HANDLE t = CreateThread(NULL, 64 * 1024, flush_thread, pipe,
-	    STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
-	if (t == NULL)
-		return GetLastError();
-	HANDLE hs[2] = { t, interrupt_event() };
-	DWORD w = WaitForMultipleObjects(2, hs, FALSE, INFINITE);
-	DWORD code = 0;
-	if (w == WAIT_OBJECT_0)
-		GetExitCodeThread(t, &code);
-	else
-		code = ERROR_OPERATION_ABORTED;
-	CloseHandle(t);
-	/* A peer that closed without reading everything is its own choice. */
-	return flow_gone_error(code) ? 0 : code;
-}
-
 static ULONGLONG
 deadline_left(ULONGLONG at, ULONGLONG now)
 {
@@ -253,7 +226,7 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 	if (down->dead && end != RELAY_ERROR && end != RELAY_INTERRUPTED)
 		end = RELAY_STDOUT_CLOSED;
 	if (end == RELAY_DONE || end == RELAY_IDLE) {
-		DWORD fe = flush_pipe(pipe);
+		DWORD fe = aio_flush(pipe, interrupt_event());
 		if (fe != 0 && !interrupted()) {
 			winerr_fmt(err, errlen, fe, "flush %s", name);
 			end = RELAY_ERROR;

@@ -1,0 +1,90 @@
+/*
+ * ref_server: the plainest named-pipe server, for bench/compare.sh.
+ *
+ *   ref_server send NAME BYTES    serve NAME, write BYTES to the client
+ *   ref_server recv NAME          serve NAME, read until the client closes
+ *   ref_server echo NAME          serve NAME, write back whatever is read
+ *   ref_server stdin NAME         serve NAME, copy stdin to the client
+ *   ref_server stdout NAME        serve NAME, copy the client to stdout
+ *   ref_server ping NAME COUNT SIZE   serve NAME, ping-pong with the client
+ *
+ * One byte-type instance with 64 KiB buffers, synchronous handle, 64 KiB
+ * ReadFile/WriteFile: the CreateNamedPipe sample's loop. It says "ready" on
+ * stderr once the pipe exists. send and recv time the transfer from the
+ * client's connection to the last byte (send: FlushFileBuffers, which
+ * returns once the client has read everything) and print
+ *   "bytes N seconds S MiB/s R"
+ * on stdout, so that clients are timed by the same clock and without their
+ * process start-up.
+ */
+#include "ref.h"
+
+static HANDLE
+serve(const char *name)
+{
+	HANDLE h = CreateNamedPipeW(ref_pipe_path(name),
+	    PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE,
+	    PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT |
+	        PIPE_REJECT_REMOTE_CLIENTS,
+	    1, REF_CHUNK, REF_CHUNK, 0, NULL);
+	if (h == INVALID_HANDLE_VALUE)
+		ref_fail("CreateNamedPipe");
+	fprintf(stderr, "ready\n");
+	fflush(stderr);
+	if (!ConnectNamedPipe(h, NULL) && GetLastError() != ERROR_PIPE_CONNECTED)
+		ref_fail("ConnectNamedPipe");
+	return h;
+}
+
+static void
+report(unsigned long long bytes, double t0)
+{
+	double s = (ref_now_us() - t0) / 1e6;
+	printf("bytes %llu seconds %.6f MiB/s %.1f\n", bytes, s,
+	    (double)bytes / 1048576.0 / s);
+	fflush(stdout);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: ref_server send|recv|echo|stdin|stdout|ping NAME [ARGS]\n");
+		return 2;
+	}
+	const char *mode = argv[1];
+	HANDLE h = serve(argv[2]);
+	double t0 = ref_now_us();
+
+	if (strcmp(mode, "send") == 0 && argc == 4) {
+		static char buf[REF_CHUNK];
+		for (size_t i = 0; i < sizeof buf; i++)
+			buf[i] = (char)(i * 7 + (i >> 8));
+		unsigned long long left = strtoull(argv[3], NULL, 10), sent = 0;
+		while (left > 0) {
+			DWORD k = left < sizeof buf ? (DWORD)left : (DWORD)sizeof buf;
+			if (ref_write_all(h, buf, k) != 0)
+				break;
+			sent += k;
+			left -= k;
+		}
+		FlushFileBuffers(h);
+		report(sent, t0);
+	} else if (strcmp(mode, "recv") == 0) {
+		report(ref_copy(h, NULL, 1, "recv"), t0);
+	} else if (strcmp(mode, "echo") == 0) {
+		ref_copy(h, h, 1, "echo");
+	} else if (strcmp(mode, "stdin") == 0) {
+		ref_copy(GetStdHandle(STD_INPUT_HANDLE), h, 0, "stdin");
+		FlushFileBuffers(h);
+	} else if (strcmp(mode, "stdout") == 0) {
+		ref_copy(h, GetStdHandle(STD_OUTPUT_HANDLE), 1, "stdout");
+	} else if (strcmp(mode, "ping") == 0 && argc == 5) {
+		ref_ping(h, atol(argv[3]), (DWORD)atol(argv[4]));
+	} else {
+		fprintf(stderr, "ref_server: bad mode or arguments\n");
+		return 2;
+	}
+	CloseHandle(h);
+	return 0;
+}

@@ -1,0 +1,127 @@
+/*
+ * pipeload: many clients against an echo server, for serve's load tests.
+ *
+ *   pipeload NAME CLIENTS BYTES [sequential]
+ *
+ * Each client (a thread; one after another with "sequential") opens
+ * \\.\pipe\NAME, sends BYTES of its own pseudo-random data from a writer
+ * thread while reading the echo, checks that exactly its bytes came back,
+ * and closes. A client that finds every instance busy counts one "busy"
+ * and waits (WaitNamedPipe) before trying again. Prints one line:
+ *   clients=N ok=N failed=N busy=N bytes=N ms=N
+ * and exits 0 only if every client got its own bytes back.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <windows.h>
+
+static wchar_t path[300];
+static unsigned long nbytes;
+static volatile LONG ok_count, fail_count, busy_count;
+
+struct client {
+	unsigned long id;
+	HANDLE h;
+	unsigned char *data;
+};
+
+static unsigned char
+byte_of(unsigned long id, unsigned long i)
+{
+	unsigned long x = (id + 1) * 2654435761u ^ (i * 40503u) ^ (i >> 7);
+	return (unsigned char)(x ^ (x >> 11));
+}
+
+static DWORD WINAPI
+writer(LPVOID arg)
+{
+	struct client *c = arg;
+	unsigned long off = 0;
+	while (off < nbytes) {
+		DWORD n, k = nbytes - off > 65536 ? 65536 : (DWORD)(nbytes - off);
+		if (!WriteFile(c->h, c->data + off, k, &n, NULL))
+			return 1;
+		off += n;
+	}
+	return 0;
+}
+
+static DWORD WINAPI
+run_client(LPVOID arg)
+{
+	struct client *c = arg;
+	for (;;) {
+		c->h = CreateFileW(path, GENERIC_READ | GENERIC_WRITE, 0, NULL,
+		    OPEN_EXISTING, 0, NULL);
+		if (c->h != INVALID_HANDLE_VALUE)
+			break;
+		DWORD e = GetLastError();
+		if (e != ERROR_PIPE_BUSY) {
+			fprintf(stderr, "pipeload: client %lu: open: error %lu\n", c->id, e);
+			InterlockedIncrement(&fail_count);
+			return 1;
+		}
+		InterlockedIncrement(&busy_count);
+		WaitNamedPipeW(path, 10000);
+	}
+	c->data = malloc(nbytes + 1);
+	unsigned char *got = malloc(nbytes + 1);
+	for (unsigned long i = 0; i < nbytes; i++)
+		c->data[i] = byte_of(c->id, i);
+	HANDLE w = CreateThread(NULL, 0, writer, c, 0, NULL);
+	unsigned long have = 0;
+	while (have < nbytes) {
+		DWORD n;
+		if (!ReadFile(c->h, got + have, nbytes - have, &n, NULL))
+			break;
+		have += n;
+	}
+	WaitForSingleObject(w, INFINITE);
+	CloseHandle(w);
+	CloseHandle(c->h);
+	if (have == nbytes && memcmp(got, c->data, nbytes) == 0) {
+		InterlockedIncrement(&ok_count);
+	} else {
+		fprintf(stderr, "pipeload: client %lu: got %lu of %lu bytes%s\n",
+		    c->id, have, nbytes, have == nbytes ? ", different" : "");
+		InterlockedIncrement(&fail_count);
+	}
+	free(got);
+	free(c->data);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 4) {
+		fprintf(stderr, "usage: pipeload NAME CLIENTS BYTES [sequential]\n");
+		return 2;
+	}
+	wchar_t name[256];
+	MultiByteToWideChar(CP_UTF8, 0, argv[1], -1, name, 256);
+	swprintf(path, 300, L"\\\\.\\pipe\\%ls", name);
+	unsigned long n = strtoul(argv[2], NULL, 10);
+	nbytes = strtoul(argv[3], NULL, 10);
+	int sequential = argc > 4 && strcmp(argv[4], "sequential") == 0;
+	struct client *cs = calloc(n, sizeof *cs);
+	HANDLE *ts = calloc(n, sizeof *ts);
+	ULONGLONG t0 = GetTickCount64();
+	for (unsigned long i = 0; i < n; i++) {
+		cs[i].id = i;
+		if (sequential) {
+			run_client(&cs[i]);
+		} else {
+			ts[i] = CreateThread(NULL, 0, run_client, &cs[i], 0, NULL);
+		}
+	}
+	if (!sequential)
+		for (unsigned long i = 0; i < n; i++) {
+			WaitForSingleObject(ts[i], INFINITE);
+			CloseHandle(ts[i]);
+		}
+	printf("clients=%lu ok=%ld failed=%ld busy=%ld bytes=%lu ms=%llu\n", n,
+	    ok_count, fail_count, busy_count, nbytes * n, GetTickCount64() - t0);
+	return ok_count == (LONG)n ? 0 : 1;
+}
