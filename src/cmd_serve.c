@@ -69,10 +69,6 @@ const char usage_serve[] =
     "Exit status: 0 done, 1 I/O error, 2 usage, 5 name in use or access denied,\n"
     "6 idle timeout, 130 interrupted.\n";
 
-/* With a COMMAND, instances kept listening at once, so that a burst of
- * clients finds one waiting while the last connection is handed over. */
-#define EXEC_ARMED 4
-
 /* One instance of the pipe and its pending ConnectNamedPipe. */
 struct instance {
 	HANDLE h;
@@ -267,87 +263,160 @@ say_resources(unsigned long clients, long active)
 }
 
 /*
+ * With a COMMAND, every instance not being served listens: the pipe has
+ * MAX_ACTIVE + 1 instances, so a burst of up to MAX_ACTIVE clients finds an
+ * instance waiting for each, and one more client can connect and wait for
+ * a slot. There may be more listening instances than WaitForMultipleObjects
+ * takes (64), so each is watched by the thread pool
+ * (RegisterWaitForSingleObject), whose callback queues its index.
+ */
+struct listener {
+	struct instance in;     /* at a fixed address: ConnectNamedPipe holds &in.ov */
+	HANDLE wait;            /* the registered wait, or NULL */
+	int listening;
+};
+
+/* Written by thread-pool callbacks, read by the main thread, under lock. */
+static SRWLOCK ready_lock = SRWLOCK_INIT;
+static int *ready;              /* indexes of listeners whose client came */
+static int nready;
+static HANDLE ready_event;      /* auto-reset: something was queued */
+static struct listener *listeners;
+
+static VOID CALLBACK
+on_connect(PVOID arg, BOOLEAN timed_out)
+{
+	(void)timed_out;
+	AcquireSRWLockExclusive(&ready_lock);
+	ready[nready++] = (int)(INT_PTR)arg;
+	ReleaseSRWLockExclusive(&ready_lock);
+	SetEvent(ready_event);
+}
+
+/* Makes listener I listen (FIRST: it already has an armed instance). */
+static DWORD
+listen_on(struct server *s, int i, int first)
+{
+	struct listener *l = &listeners[i];
+	DWORD e;
+	if (!first && ((e = instance_create(s, &l->in, 0)) != 0 ||
+	    (e = instance_arm(&l->in)) != 0)) {
+		instance_close(&l->in);
+		return e;
+	}
+	if (!RegisterWaitForSingleObject(&l->wait, l->in.ov.hEvent, on_connect,
+	    (PVOID)(INT_PTR)i, INFINITE, WT_EXECUTEONLYONCE)) {
+		e = GetLastError();
+		instance_close(&l->in);
+		return e;
+	}
+	l->listening = 1;
+	return 0;
+}
+
+/*
  * With a COMMAND: clients are served at once, each by an exec session on a
- * thread of its own, up to MAX_ACTIVE at a time. EXEC_ARMED instances are
- * kept listening; a client that connects while every slot is taken waits,
- * connected, until one frees up. FIRST is the first instance, armed.
+ * thread of its own, up to MAX_ACTIVE at a time. FIRST is the first
+ * instance, created but not armed.
  */
 static int
 serve_exec(struct server *s, struct instance *first, const struct exec_cfg *ec,
     long long max_active, long long max_clients, int counts)
 {
-	/* By pointer: a pending ConnectNamedPipe holds its OVERLAPPED's
-	 * address, so FIRST stays where it is. */
-	static struct instance more[EXEC_ARMED - 1];
-	struct instance *pool[EXEC_ARMED];
+	int total = (int)max_active + 1;
 	unsigned long id = 0;
+	int nlistening = 0;
 	DWORD e;
 
-	pool[0] = first;
-	for (int i = 1; i < EXEC_ARMED; i++) {
-		pool[i] = &more[i - 1];
-		if ((e = instance_create(s, pool[i], 0)) != 0 ||
-		    (e = instance_arm(pool[i])) != 0) {
-			say_winerr(e, "serve %s: create an instance", s->name);
-			return EXIT_FAIL;
-		}
+	listeners = calloc((size_t)total, sizeof *listeners);
+	ready = calloc((size_t)total, sizeof *ready);
+	ready_event = CreateEventW(NULL, FALSE, FALSE, NULL);
+	if (listeners == NULL || ready == NULL || ready_event == NULL) {
+		say_winerr(ERROR_NOT_ENOUGH_MEMORY, "serve %s", s->name);
+		return EXIT_FAIL;
 	}
+	/* The first instance, not yet armed, moves into listener 0. */
+	listeners[0].in = *first;
+	ZeroMemory(first, sizeof *first);
+	if ((e = instance_arm(&listeners[0].in)) != 0 || (e = listen_on(s, 0, 1)) != 0) {
+		say_winerr(e, "serve %s: wait for clients", s->name);
+		return EXIT_FAIL;
+	}
+	nlistening = 1;
+
 	for (;;) {
-		HANDLE hs[EXEC_ARMED + 1];
-		hs[0] = interrupt_event();
-		for (int i = 0; i < EXEC_ARMED; i++)
-			hs[i + 1] = pool[i]->ov.hEvent;
-		DWORD w = WaitForMultipleObjects(EXEC_ARMED + 1, hs, FALSE, INFINITE);
+		/* Every instance not being served listens. */
+		long active = InterlockedCompareExchange(ec->active, 0, 0);
+		for (int i = 0; i < total && nlistening + active < total; i++) {
+			if (listeners[i].listening)
+				continue;
+			if ((e = listen_on(s, i, 0)) != 0) {
+				say_winerr(e, "serve %s: create an instance", s->name);
+				return EXIT_FAIL;
+			}
+			nlistening++;
+		}
+
+		HANDLE hs[3] = { interrupt_event(), ready_event, ec->slot_free };
+		DWORD w = WaitForMultipleObjects(3, hs, FALSE, INFINITE);
 		if (w == WAIT_OBJECT_0)
 			return EXIT_INTR;
-		if (w == WAIT_FAILED || w > WAIT_OBJECT_0 + EXEC_ARMED) {
+		if (w == WAIT_FAILED) {
 			say_winerr(GetLastError(), "serve %s: wait for clients", s->name);
 			return EXIT_FAIL;
 		}
-		struct instance *in = pool[w - WAIT_OBJECT_0 - 1];
-		DWORD n;
-		HANDLE client = NULL;
-		if (in->connected || GetOverlappedResult(in->h, &in->ov, &n, FALSE))
-			client = in->h;
-		else
-			CloseHandle(in->h);     /* a client that came and went */
-		CloseHandle(in->ov.hEvent);
-		ZeroMemory(in, sizeof *in);
-		/* Re-arm the slot before anything else, so the name never lapses
-		 * and the next client finds an instance listening. */
-		if ((e = instance_create(s, in, 0)) != 0 || (e = instance_arm(in)) != 0) {
-			say_winerr(e, "serve %s: create an instance", s->name);
-			if (client != NULL)
-				CloseHandle(client);
-			return EXIT_FAIL;
-		}
-		if (client == NULL)
-			continue;
-		while (InterlockedCompareExchange(ec->active, 0, 0) >= max_active) {
-			HANDLE ws[2] = { ec->slot_free, interrupt_event() };
-			if (WaitForMultipleObjects(2, ws, FALSE, INFINITE) != WAIT_OBJECT_0)
-				return EXIT_INTR;
-		}
-		id++;
-		if (ec->verbose) {
-			char who[300];
-			describe_client(client, who, sizeof who);
-			say("client %lu connected to %s (%s)", id, s->name, who);
-		}
-		if ((e = exec_start(ec, client, id)) != 0) {
-			say_winerr(e, "serve %s: client %lu: start a thread", s->name, id);
-			CloseHandle(client);
-		}
-		if (counts)
-			say_resources(id, InterlockedCompareExchange(ec->active, 0, 0));
-		if (max_clients != 0 && (long long)id >= max_clients) {
-			/* Served enough: wait for the last sessions to finish. */
-			while (InterlockedCompareExchange(ec->active, 0, 0) > 0) {
+		for (;;) {
+			int i = -1;
+			AcquireSRWLockExclusive(&ready_lock);
+			if (nready > 0)
+				i = ready[--nready];
+			ReleaseSRWLockExclusive(&ready_lock);
+			if (i < 0)
+				break;
+			struct listener *l = &listeners[i];
+			/* The callback has run: the wait only needs releasing. */
+			UnregisterWaitEx(l->wait, NULL);
+			l->wait = NULL;
+			l->listening = 0;
+			nlistening--;
+			DWORD n;
+			HANDLE client = NULL;
+			if (l->in.connected || GetOverlappedResult(l->in.h, &l->in.ov, &n, FALSE))
+				client = l->in.h;
+			else
+				CloseHandle(l->in.h);   /* a client that came and went */
+			CloseHandle(l->in.ov.hEvent);
+			ZeroMemory(&l->in, sizeof l->in);
+			if (client == NULL)
+				continue;
+
+			/* Every slot taken: this client waits, connected. */
+			while (InterlockedCompareExchange(ec->active, 0, 0) >= max_active) {
 				HANDLE ws[2] = { ec->slot_free, interrupt_event() };
 				if (WaitForMultipleObjects(2, ws, FALSE, INFINITE) != WAIT_OBJECT_0)
 					return EXIT_INTR;
 			}
-			return EXIT_OK;
+			id++;
+			if (ec->verbose) {
+				char who[300];
+				describe_client(client, who, sizeof who);
+				say("client %lu connected to %s (%s)", id, s->name, who);
+			}
+			if ((e = exec_start(ec, client, id)) != 0) {
+				say_winerr(e, "serve %s: client %lu: start a thread", s->name, id);
+				CloseHandle(client);
+			}
+			if (counts)
+				say_resources(id, InterlockedCompareExchange(ec->active, 0, 0));
+			if (max_clients != 0 && (long long)id >= max_clients) {
+				/* Served enough: let the last sessions finish. */
+				while (InterlockedCompareExchange(ec->active, 0, 0) > 0) {
+					HANDLE ws[2] = { ec->slot_free, interrupt_event() };
+					if (WaitForMultipleObjects(2, ws, FALSE, INFINITE) != WAIT_OBJECT_0)
+						return EXIT_INTR;
+				}
+				return EXIT_OK;
+			}
 		}
 	}
 }
@@ -482,9 +551,9 @@ cmd_serve(int argc, char **argv)
 		    : c.recv_only ? PIPE_ACCESS_INBOUND : PIPE_ACCESS_DUPLEX,
 		/* Sequential: one instance being served and one armed for the
 		 * next client. With a COMMAND: the clients served at once, and
-		 * EXEC_ARMED more waiting for the next ones. */
+		 * one more connected and waiting for a slot. */
 		.max_instances = exec_mode
-		    ? (DWORD)(max_instances ? max_instances : 32) + EXEC_ARMED
+		    ? (DWORD)(max_instances ? max_instances : 32) + 1
 		    : keep_open ? 2 : 1,
 		.buffer = (DWORD)buffer,
 	};
@@ -539,7 +608,10 @@ cmd_serve(int argc, char **argv)
 			say_winerr(e, "serve %s", pn.full);
 		return e == ERROR_PIPE_BUSY ? EXIT_DENIED : exit_code_for(e);
 	}
-	if ((e = instance_arm(cur)) != 0) {
+	/* With a COMMAND the instance moves into serve_exec's listeners, so it
+	 * is armed there: a pending ConnectNamedPipe pins its OVERLAPPED.
+	 * Clients can open it already; ConnectNamedPipe then reports them. */
+	if (!exec_mode && (e = instance_arm(cur)) != 0) {
 		say_winerr(e, "serve %s: wait for a client", pn.full);
 		return EXIT_FAIL;
 	}

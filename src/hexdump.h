@@ -57,7 +57,8 @@ size_t hexdump_size(size_t len);
  * HEXDUMP_RECEIVED; any other nonzero value counts as received) into OUT,
  * which holds OUTLEN bytes, and advances that direction's offset by LEN.
  * MESSAGE says the block is one whole message (the header says so, and a
- * zero-length one is shown). DATA may be NULL when LEN is 0.
+ * zero-length one is shown). DATA may be NULL when LEN is 0, and OUT when
+ * OUTLEN is 0 (which asks for the length only).
  *
  * Returns the length of the text, without its NUL, as snprintf does. When
  * that is >= OUTLEN the text did not fit: OUT holds an empty string (if

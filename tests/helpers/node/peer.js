@@ -29,6 +29,10 @@
 //                     (socket.end() once everything is sent), "destroy"
 //                     (socket.destroy() once everything is handed to the
 //                     pipe: closes the handle at once)
+//   --expect BYTES    with --end sent or destroy: also wait until BYTES have
+//                     been received (libuv closes a pipe 50 ms after
+//                     socket.end() if no data comes in, so ending while
+//                     the peer still sends would cut it off)
 //   --timeout SECS    give up after SECS (default 50): "timeout", exit 3
 //
 // Exit status: 0 the connection closed with no 'error' event; 1 an 'error'
@@ -67,6 +71,7 @@ while (args.length > 0) {
     case '--sums': opt.sums = v(); break;
     case '--echo': opt.echo = true; break;
     case '--end': opt.end = v(); break;
+    case '--expect': opt.expect = parseBytes(v()); break;
     case '--timeout': opt.timeout = Number(v()); break;
     default: usage(`unknown option "${a}"`);
   }
@@ -116,9 +121,19 @@ function* chunks() {
 function serve(sock) {
   const sent = crypto.createHash('sha256');
   const got = crypto.createHash('sha256');
+  const out = opt.recv ? fs.openSync(opt.recv, 'w') : null;
   let nsent = 0;
   let ngot = 0;
-  const out = opt.recv ? fs.openSync(opt.recv, 'w') : null;
+  let allSent = false;
+  let ended = false;
+
+  // --end sent / destroy, once everything is sent and --expect received.
+  function maybeEnd() {
+    if (ended || !allSent || ngot < (opt.expect || 0)) return;
+    ended = true;
+    if (opt.end === 'sent') sock.end();
+    else if (opt.end === 'destroy') sock.destroy();
+  }
 
   sock.on('data', (b) => {
     ngot += b.length;
@@ -132,6 +147,7 @@ function serve(sock) {
         sock.once('drain', () => sock.resume());
       }
     }
+    maybeEnd();
   });
   sock.on('end', () => log('end'));
   sock.on('finish', () => log('finish'));
@@ -151,17 +167,19 @@ function serve(sock) {
     finish(status);
   });
 
+  if (opt.echo) return; // an echo sends only what it receives
+
   // Writes with back-pressure; the last write's callback means every byte
   // has been handed to the pipe. (No zero-length write marks the end: on a
   // pipe that is a real, empty write the peer would see.)
-  const sentAll = () => {
+  function sentAll() {
     log(`sent ${nsent}`);
-    if (opt.end === 'sent') sock.end();
-    else if (opt.end === 'destroy') sock.destroy();
-  };
+    allSent = true;
+    maybeEnd();
+  }
   const it = chunks();
   let cur = it.next();
-  const pump = () => {
+  function pump() {
     if (cur.done) {
       sentAll();
       return;
@@ -177,9 +195,8 @@ function serve(sock) {
         return;
       }
     }
-  };
-  // An echo sends only what it receives.
-  if (!opt.echo) pump();
+  }
+  pump();
 }
 
 if (role === 'listen') {

@@ -1,0 +1,118 @@
+#!/bin/bash
+# serve with a COMMAND (-e LINE or -- COMMAND ARGS): a child per client,
+# clients served at once, failures that end one client only, and resources
+# that stay flat over many clients. Clients are pipeload (tests/helpers/
+# pipeload.c: N clients each sending their own bytes and checking the echo)
+# or pipecat connect; the child is kid (tests/helpers/kid.c).
+. "$(dirname "$0")/lib/test-lib.sh"
+
+KID="$HELPERS/kid.exe"
+
+test_expect_success '32 clients at once, 1 MiB each, each gets exactly its bytes back' '
+	bg server pc serve -v --max-clients 32 "$P-32" -- "$KID" cat </dev/null >sout 2>serr &&
+	wait_for serr "listening on" &&
+	helper pipeload "$P-32" 32 1048576 >load &&
+	cat load &&
+	grep_file "^clients=32 ok=32 failed=0 " load &&
+	wait_status $server 0 &&
+	test $(grep -c "client [0-9]* gone from .*(closed, child status 0): 1048576 bytes received, 1048576 sent" serr) -eq 32 &&
+	empty_file sout
+'
+
+test_expect_success 'a burst of 64 clients sees no busy instance' '
+	bg server pc serve -v --max-instances 64 --max-clients 64 "$P-burst" -e "\"$KID\" cat" </dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	helper pipeload "$P-burst" 64 4096 >load &&
+	cat load &&
+	grep_file "^clients=64 ok=64 failed=0 busy=0 " load &&
+	wait_status $server 0
+'
+
+test_expect_success 'a client killed mid-transfer ends only its own session' '
+	bg server pc serve -v "$P-kill" -- "$KID" cat </dev/null >/dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	bg victim pc connect "$P-kill" </dev/zero >/dev/null 2>/dev/null &&
+	wait_for serr "client 1 of .*started pid" &&
+	bg load helper pipeload "$P-kill" 8 4194304 >load &&
+	sleep 0.3 &&
+	kill_tree $victim KILL &&
+	wait_status $load 0 &&
+	grep_file "^clients=8 ok=8 failed=0 " load &&
+	wait_for serr "client 1 gone from .*(gone, child killed)" &&
+	kill -0 $server &&
+	kill_tree $server
+'
+
+test_expect_success 'a child that cannot start ends its client cleanly; the server goes on' '
+	bg server pc serve -v --max-clients 2 "$P-nostart" -e pipecat-no-such-program </dev/null >/dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	printf "x" | pc connect "$P-nostart" >out1 &&
+	printf "y" | pc connect "$P-nostart" >out2 &&
+	wait_status $server 0 &&
+	empty_file out1 && empty_file out2 &&
+	test $(grep -c "^pipecat: serve .*$P-nostart: client [12]: start pipecat-no-such-program: .*(2)$" serr) -eq 2
+'
+
+test_expect_success 'the child gets its arguments as given after --' '
+	bg server pc serve --max-clients 1 "$P-args" -- "$KID" line "a b  \"c\"" </dev/null 2>serr &&
+	pc connect --wait 10 "$P-args" </dev/null >out &&
+	wait_status $server 0 &&
+	printf "a b  \"c\"\n" >want && same_file want out
+'
+
+test_expect_success 'the child stderr goes to the server stderr, or with --stderr to the client' '
+	bg server pc serve --max-clients 1 "$P-err1" -- "$KID" outs o errs E </dev/null 2>serr &&
+	pc connect --wait 10 "$P-err1" </dev/null >out &&
+	wait_status $server 0 &&
+	printf o >want && same_file want out && grep_file "^E" serr &&
+	bg server pc serve --stderr --max-clients 1 "$P-err2" -- "$KID" outs o sleep 100 errs E </dev/null 2>serr &&
+	pc connect --wait 10 "$P-err2" </dev/null >out &&
+	wait_status $server 0 &&
+	printf oE >want && same_file want out
+'
+
+test_expect_success 'Ctrl-C ends the server, its clients and their children' '
+	rm -f survived &&
+	bg server pc serve -v "$P-int" -- "$KID" sleep 3000 touch survived </dev/null >/dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	bg client pc connect "$P-int" </dev/null >/dev/null 2>/dev/null &&
+	wait_for serr "started pid" &&
+	kill_tree $server INT &&
+	wait_status $server 130 &&
+	wait_status $client 0 &&
+	sleep 3.5 &&
+	test ! -e survived
+'
+
+test_expect_success 'usage: -e with --, --stderr or --max-instances without a command, -q with one' '
+	expect_status 2 pc serve -e x "$P-u" -- y 2>err && grep_file "cannot be combined" err &&
+	expect_status 2 pc serve --stderr "$P-u" 2>err && grep_file "need a COMMAND" err &&
+	expect_status 2 pc serve --max-instances 3 "$P-u" 2>err && grep_file "need a COMMAND" err &&
+	expect_status 2 pc serve -q 1 "$P-u" -- y 2>err && grep_file "do not apply" err &&
+	expect_status 2 pc serve "$P-u" -- 2>err && grep_file "COMMAND is required" err &&
+	expect_status 2 pc serve --max-instances 0 "$P-u" -- y 2>err && grep_file "max-instances" err
+'
+
+# GetProcessHandleCount is a stub under Wine, so what is measured is what
+# Linux sees of the server process: its threads (each session's workers must
+# end with it) and its resident memory, over 300 clients one after another.
+test_expect_success '300 clients one after another leave threads and memory flat' '
+	bg server pc serve -vv --max-clients 300 "$P-flat" -- "$KID" cat </dev/null >/dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	spid=$(ps -o pid= --ppid $(ps -o pid= --ppid $server)) &&
+	helper pipeload "$P-flat" 30 1000 sequential >load &&
+	t30=$(awk "/^Threads/ {print \$2}" /proc/$spid/status) &&
+	helper pipeload "$P-flat" 269 1000 sequential >>load &&
+	t299=$(awk "/^Threads/ {print \$2}" /proc/$spid/status) &&
+	helper pipeload "$P-flat" 1 1000 sequential >>load &&
+	wait_status $server 0 &&
+	cat load && echo "threads after 30 clients: $t30, after 299: $t299" &&
+	test $(grep -c "failed=0" load) -eq 3 &&
+	test "$t299" -le "$((t30 + 2))" &&
+	ws30=$(sed -n "s/^pipecat: after 30 clients: .* working set \([0-9]*\) KiB.*/\1/p" serr) &&
+	ws300=$(sed -n "s/^pipecat: after 300 clients: .* working set \([0-9]*\) KiB.*/\1/p" serr) &&
+	echo "working set after 30 clients: $ws30 KiB, after 300: $ws300 KiB" &&
+	test "$ws300" -le "$((ws30 + 2048))"
+'
+
+test_done
