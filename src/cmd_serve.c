@@ -21,13 +21,13 @@
 
 #include <windows.h>
 #include <sddl.h>
-#include <psapi.h>
 
 #include "argv.h"
 #include "cli.h"
 #include "exec.h"
 #include "interrupt.h"
 #include "opts.h"
+#include "pipeserver.h"
 #include "pipecat.h"
 #include "pipename.h"
 #include "relay.h"
@@ -69,152 +69,6 @@ const char usage_serve[] =
     "Exit status: 0 done, 1 I/O error, 2 usage, 5 name in use or access denied,\n"
     "6 idle timeout, 130 interrupted.\n";
 
-/* One instance of the pipe and its pending ConnectNamedPipe. */
-struct instance {
-	HANDLE h;
-	OVERLAPPED ov;
-	int connected;
-};
-
-struct server {
-	const char *name;       /* "\\.\pipe\NAME", for messages */
-	wchar_t *wname;
-	SECURITY_ATTRIBUTES sa;
-	DWORD access;           /* duplex, or one way for --send/--recv-only */
-	DWORD mode;             /* type, read mode, remote clients */
-	DWORD max_instances;
-	DWORD buffer;
-};
-
-/* Creates an instance; FIRST asks Windows to fail if the name exists.
- * Returns 0, or the Win32 error. */
-static DWORD
-instance_create(struct server *s, struct instance *in, int first)
-{
-	ZeroMemory(in, sizeof *in);
-	in->ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
-	if (in->ov.hEvent == NULL)
-		return GetLastError();
-	in->h = CreateNamedPipeW(s->wname,
-	    s->access | FILE_FLAG_OVERLAPPED |
-	        (first ? FILE_FLAG_FIRST_PIPE_INSTANCE : 0),
-	    s->mode,
-	    s->max_instances,   /* the same on every instance, per the docs */
-	    s->buffer,          /* output buffer: advisory, per the docs */
-	    s->buffer,          /* input buffer */
-	    0,                  /* WaitNamedPipe default: 50 ms */
-	    &s->sa);            /* our DACL; not inheritable */
-	if (in->h == INVALID_HANDLE_VALUE) {
-		DWORD e = GetLastError();
-		CloseHandle(in->ov.hEvent);
-		in->ov.hEvent = NULL;
-		return e;
-	}
-	return 0;
-}
-
-static void
-instance_close(struct instance *in)
-{
-	if (in->h != NULL && in->h != INVALID_HANDLE_VALUE) {
-		CancelIoEx(in->h, &in->ov);
-		CloseHandle(in->h);
-	}
-	if (in->ov.hEvent != NULL)
-		CloseHandle(in->ov.hEvent);
-	ZeroMemory(in, sizeof *in);
-}
-
-/* Starts waiting for a client on IN. Returns 0, or the Win32 error. */
-static DWORD
-instance_arm(struct instance *in)
-{
-	for (;;) {
-		ResetEvent(in->ov.hEvent);
-		if (ConnectNamedPipe(in->h, &in->ov))
-			return 0;       /* overlapped: the event is set */
-		DWORD e = GetLastError();
-		switch (e) {
-		case ERROR_IO_PENDING:
-			return 0;
-		case ERROR_PIPE_CONNECTED:
-			/* A client came between CreateNamedPipe and now. */
-			in->connected = 1;
-			SetEvent(in->ov.hEvent);
-			return 0;
-		case ERROR_NO_DATA:
-			/* A client came and already closed: reset and wait again. */
-			if (!DisconnectNamedPipe(in->h))
-				return GetLastError();
-			continue;
-		default:
-			return e;
-		}
-	}
-}
-
-/* Waits for IN's client. Returns 0, ERROR_OPERATION_ABORTED on Ctrl-C, or
- * the Win32 error. */
-static DWORD
-instance_wait(struct instance *in)
-{
-	HANDLE hs[2] = { in->ov.hEvent, interrupt_event() };
-	DWORD w = WaitForMultipleObjects(2, hs, FALSE, INFINITE);
-	if (w == WAIT_OBJECT_0 + 1)
-		return ERROR_OPERATION_ABORTED;
-	if (w != WAIT_OBJECT_0)
-		return GetLastError();
-	if (in->connected)
-		return 0;
-	DWORD n;
-	if (!GetOverlappedResult(in->h, &in->ov, &n, FALSE))
-		return GetLastError();
-	in->connected = 1;
-	return 0;
-}
-
-/* "pid N, user DOMAIN\name" for the -v line, as far as it can be had. */
-static void
-describe_client(HANDLE h, char *buf, size_t len)
-{
-	ULONG pid = 0;
-	int n = GetNamedPipeClientProcessId(h, &pid)
-	    ? snprintf(buf, len, "pid %lu", pid)
-	    : snprintf(buf, len, "pid unknown");
-	if (n < 0 || (size_t)n >= len)
-		return;
-
-	/* The client opened with at least SECURITY_IDENTIFICATION (pipecat
-	 * connect does), which is enough to read its token. */
-	if (!ImpersonateNamedPipeClient(h))
-		return;
-	HANDLE tok = NULL;
-	BYTE tu[256];
-	DWORD tulen = 0;
-	wchar_t user[128], dom[128];
-	DWORD ulen = 128, dlen = 128;
-	SID_NAME_USE use;
-	BOOL ok = OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &tok) &&
-	    GetTokenInformation(tok, TokenUser, tu, sizeof tu, &tulen) &&
-	    LookupAccountSidW(NULL, ((TOKEN_USER *)tu)->User.Sid, user, &ulen,
-	        dom, &dlen, &use);
-	if (tok != NULL)
-		CloseHandle(tok);
-	if (!RevertToSelf()) {
-		/* The docs: a thread that cannot revert must not go on running
-		 * as the client. */
-		say_winerr(GetLastError(), "revert from the client's identity");
-		ExitProcess(EXIT_FAIL);
-	}
-	if (ok) {
-		char *u = wide_to_utf8(user), *d = wide_to_utf8(dom);
-		if (u != NULL && d != NULL)
-			snprintf(buf + n, len - (size_t)n, ", user %s\\%s", d, u);
-		free(u);
-		free(d);
-	}
-}
-
 /* Builds the SDDL the pipe gets (unless --sddl): user and SYSTEM only. */
 static DWORD
 default_sddl(int everyone, char *out, size_t len)
@@ -241,123 +95,47 @@ default_sddl(int everyone, char *out, size_t len)
 	return r == 0 ? 0 : ERROR_INVALID_SID;
 }
 
-/*
- * -vv: what the server holds after each client, so that a long run shows
- * whether handles or memory creep. GetProcessHandleCount is a stub on Wine
- * (it reports nothing); the working set is real there.
- */
+/* The -v line for a client that connected; ID 0 for unnumbered clients. */
 static void
-say_resources(unsigned long clients, long active)
+say_client(HANDLE client, unsigned long id, const char *name)
 {
-	DWORD handles = 0;
-	PROCESS_MEMORY_COUNTERS pmc = { .cb = sizeof pmc };
-	char h[32] = "unknown";
-	if (GetProcessHandleCount(GetCurrentProcess(), &handles) && handles > 0)
-		snprintf(h, sizeof h, "%lu", handles);
-	if (!K32GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof pmc))
-		pmc.WorkingSetSize = pmc.PagefileUsage = 0;
-	say("after %lu clients: %ld active, handles %s, working set %llu KiB, "
-	    "private %llu KiB", clients, active, h,
-	    (unsigned long long)pmc.WorkingSetSize / 1024,
-	    (unsigned long long)pmc.PagefileUsage / 1024);
-}
-
-/*
- * With a COMMAND, every instance not being served listens: the pipe has
- * MAX_ACTIVE + 1 instances, so a burst of up to MAX_ACTIVE clients finds an
- * instance waiting for each, and one more client can connect and wait for
- * a slot. There may be more listening instances than WaitForMultipleObjects
- * takes (64), so each is watched by the thread pool
- * (RegisterWaitForSingleObject), whose callback queues its index.
- */
-struct listener {
-	struct instance in;     /* at a fixed address: ConnectNamedPipe holds &in.ov */
-	HANDLE wait;            /* the registered wait, or NULL */
-	int listening;
-};
-
-/* Written by thread-pool callbacks, read by the main thread, under lock. */
-static SRWLOCK ready_lock = SRWLOCK_INIT;
-static int *ready;              /* indexes of listeners whose client came */
-static int nready;
-static HANDLE ready_event;      /* auto-reset: something was queued */
-static struct listener *listeners;
-
-static VOID CALLBACK
-on_connect(PVOID arg, BOOLEAN timed_out)
-{
-	(void)timed_out;
-	AcquireSRWLockExclusive(&ready_lock);
-	ready[nready++] = (int)(INT_PTR)arg;
-	ReleaseSRWLockExclusive(&ready_lock);
-	SetEvent(ready_event);
-}
-
-/* Makes listener I listen (FIRST: it already has an armed instance). */
-static DWORD
-listen_on(struct server *s, int i, int first)
-{
-	struct listener *l = &listeners[i];
-	DWORD e;
-	if (!first && ((e = instance_create(s, &l->in, 0)) != 0 ||
-	    (e = instance_arm(&l->in)) != 0)) {
-		instance_close(&l->in);
-		return e;
+	char who[300];
+	DWORD e = describe_client(client, who, sizeof who);
+	if (e != 0) {
+		/* RevertToSelf failed: per its docs the process must not go on
+		 * running as the client. */
+		say_winerr(e, "serve %s: revert from the client's identity", name);
+		ExitProcess(EXIT_FAIL);
 	}
-	if (!RegisterWaitForSingleObject(&l->wait, l->in.ov.hEvent, on_connect,
-	    (PVOID)(INT_PTR)i, INFINITE, WT_EXECUTEONLYONCE)) {
-		e = GetLastError();
-		instance_close(&l->in);
-		return e;
-	}
-	l->listening = 1;
-	return 0;
+	if (id != 0)
+		say("client %lu connected to %s (%s)", id, name, who);
+	else
+		say("client connected to %s (%s)", name, who);
 }
 
 /*
  * With a COMMAND: clients are served at once, each by an exec session on a
- * thread of its own, up to MAX_ACTIVE at a time. FIRST is the first
- * instance, created but not armed.
+ * thread of its own, up to MAX_ACTIVE at a time; the pipe has MAX_ACTIVE + 1
+ * instances, so one more client can connect and wait for a slot. FIRST is
+ * the first instance, created but not armed.
  */
 static int
 serve_exec(struct server *s, struct instance *first, const struct exec_cfg *ec,
     long long max_active, long long max_clients, int counts)
 {
-	int total = (int)max_active + 1;
 	unsigned long id = 0;
-	int nlistening = 0;
 	DWORD e;
 
-	listeners = calloc((size_t)total, sizeof *listeners);
-	ready = calloc((size_t)total, sizeof *ready);
-	ready_event = CreateEventW(NULL, FALSE, FALSE, NULL);
-	if (listeners == NULL || ready == NULL || ready_event == NULL) {
-		say_winerr(ERROR_NOT_ENOUGH_MEMORY, "serve %s", s->name);
-		return EXIT_FAIL;
-	}
-	/* The first instance, not yet armed, moves into listener 0. */
-	listeners[0].in = *first;
-	ZeroMemory(first, sizeof *first);
-	if ((e = instance_arm(&listeners[0].in)) != 0 || (e = listen_on(s, 0, 1)) != 0) {
+	if ((e = acceptor_start(s, first, (int)max_active + 1)) != 0) {
 		say_winerr(e, "serve %s: wait for clients", s->name);
 		return EXIT_FAIL;
 	}
-	nlistening = 1;
-
 	for (;;) {
-		/* Every instance not being served listens. */
-		long active = InterlockedCompareExchange(ec->active, 0, 0);
-		for (int i = 0; i < total && nlistening + active < total; i++) {
-			if (listeners[i].listening)
-				continue;
-			if ((e = listen_on(s, i, 0)) != 0) {
-				say_winerr(e, "serve %s: create an instance", s->name);
-				return EXIT_FAIL;
-			}
-			nlistening++;
+		if ((e = acceptor_fill(s, InterlockedCompareExchange(ec->active, 0, 0))) != 0) {
+			say_winerr(e, "serve %s: create an instance", s->name);
+			return EXIT_FAIL;
 		}
-
-		HANDLE hs[3] = { interrupt_event(), ready_event, ec->slot_free };
+		HANDLE hs[3] = { interrupt_event(), acceptor_event(), ec->slot_free };
 		DWORD w = WaitForMultipleObjects(3, hs, FALSE, INFINITE);
 		if (w == WAIT_OBJECT_0)
 			return EXIT_INTR;
@@ -365,31 +143,8 @@ serve_exec(struct server *s, struct instance *first, const struct exec_cfg *ec,
 			say_winerr(GetLastError(), "serve %s: wait for clients", s->name);
 			return EXIT_FAIL;
 		}
-		for (;;) {
-			int i = -1;
-			AcquireSRWLockExclusive(&ready_lock);
-			if (nready > 0)
-				i = ready[--nready];
-			ReleaseSRWLockExclusive(&ready_lock);
-			if (i < 0)
-				break;
-			struct listener *l = &listeners[i];
-			/* The callback has run: the wait only needs releasing. */
-			UnregisterWaitEx(l->wait, NULL);
-			l->wait = NULL;
-			l->listening = 0;
-			nlistening--;
-			DWORD n;
-			HANDLE client = NULL;
-			if (l->in.connected || GetOverlappedResult(l->in.h, &l->in.ov, &n, FALSE))
-				client = l->in.h;
-			else
-				CloseHandle(l->in.h);   /* a client that came and went */
-			CloseHandle(l->in.ov.hEvent);
-			ZeroMemory(&l->in, sizeof l->in);
-			if (client == NULL)
-				continue;
-
+		HANDLE client;
+		while ((client = acceptor_take()) != NULL) {
 			/* Every slot taken: this client waits, connected. */
 			while (InterlockedCompareExchange(ec->active, 0, 0) >= max_active) {
 				HANDLE ws[2] = { ec->slot_free, interrupt_event() };
@@ -397,17 +152,18 @@ serve_exec(struct server *s, struct instance *first, const struct exec_cfg *ec,
 					return EXIT_INTR;
 			}
 			id++;
-			if (ec->verbose) {
-				char who[300];
-				describe_client(client, who, sizeof who);
-				say("client %lu connected to %s (%s)", id, s->name, who);
-			}
+			if (ec->verbose)
+				say_client(client, id, s->name);
 			if ((e = exec_start(ec, client, id)) != 0) {
 				say_winerr(e, "serve %s: client %lu: start a thread", s->name, id);
 				CloseHandle(client);
 			}
-			if (counts)
-				say_resources(id, InterlockedCompareExchange(ec->active, 0, 0));
+			if (counts) {
+				char r[200];
+				resources_text(r, sizeof r);
+				say("after %lu clients: %ld active, %s", id,
+				    (long)InterlockedCompareExchange(ec->active, 0, 0), r);
+			}
 			if (max_clients != 0 && (long long)id >= max_clients) {
 				/* Served enough: let the last sessions finish. */
 				while (InterlockedCompareExchange(ec->active, 0, 0) > 0) {
@@ -674,11 +430,8 @@ cmd_serve(int argc, char **argv)
 				instance_close(next);
 			}
 		}
-		char who[300] = "";
-		if (c.verbose) {
-			describe_client(cur->h, who, sizeof who);
-			say("client connected to %s (%s)", pn.full, who);
-		}
+		if (c.verbose)
+			say_client(cur->h, 0, pn.full);
 
 		struct relay_stats st;
 		ULONGLONG t0 = GetTickCount64();

@@ -1,0 +1,285 @@
+/*
+ * pipeserver: a named pipe's server side; see pipeserver.h.
+ *
+ * After PuTTY's named-pipe-server.c and the CreateNamedPipe docs: every
+ * instance is overlapped, created with our security attributes and the
+ * same instance limit, and armed with ConnectNamedPipe, whose three
+ * outcomes (pending; ERROR_PIPE_CONNECTED, a client came before the call;
+ * ERROR_NO_DATA, a client came and already left) are all handled.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <windows.h>
+#include <psapi.h>
+
+#include "interrupt.h"
+#include "pipeserver.h"
+#include "winerr.h"
+
+/* Creates an instance; FIRST asks Windows to fail if the name exists.
+ * Returns 0, or the Win32 error. */
+DWORD
+instance_create(struct server *s, struct instance *in, int first)
+{
+	ZeroMemory(in, sizeof *in);
+	in->ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+	if (in->ov.hEvent == NULL)
+		return GetLastError();
+	in->h = CreateNamedPipeW(s->wname,
+	    s->access | FILE_FLAG_OVERLAPPED |
+	        (first ? FILE_FLAG_FIRST_PIPE_INSTANCE : 0),
+	    s->mode,
+	    s->max_instances,   /* the same on every instance, per the docs */
+	    s->buffer,          /* output buffer: advisory, per the docs */
+	    s->buffer,          /* input buffer */
+	    0,                  /* WaitNamedPipe default: 50 ms */
+	    &s->sa);            /* our DACL; not inheritable */
+	if (in->h == INVALID_HANDLE_VALUE) {
+		DWORD e = GetLastError();
+		CloseHandle(in->ov.hEvent);
+		in->ov.hEvent = NULL;
+		return e;
+	}
+	return 0;
+}
+
+void
+instance_close(struct instance *in)
+{
+	if (in->h != NULL && in->h != INVALID_HANDLE_VALUE) {
+		CancelIoEx(in->h, &in->ov);
+		CloseHandle(in->h);
+	}
+	if (in->ov.hEvent != NULL)
+		CloseHandle(in->ov.hEvent);
+	ZeroMemory(in, sizeof *in);
+}
+
+/* Starts waiting for a client on IN. Returns 0, or the Win32 error. */
+DWORD
+instance_arm(struct instance *in)
+{
+	for (;;) {
+		ResetEvent(in->ov.hEvent);
+		if (ConnectNamedPipe(in->h, &in->ov))
+			return 0;       /* overlapped: the event is set */
+		DWORD e = GetLastError();
+		switch (e) {
+		case ERROR_IO_PENDING:
+			return 0;
+		case ERROR_PIPE_CONNECTED:
+			/* A client came between CreateNamedPipe and now. */
+			in->connected = 1;
+			SetEvent(in->ov.hEvent);
+			return 0;
+		case ERROR_NO_DATA:
+			/* A client came and already closed: reset and wait again. */
+			if (!DisconnectNamedPipe(in->h))
+				return GetLastError();
+			continue;
+		default:
+			return e;
+		}
+	}
+}
+
+/* Waits for IN's client. Returns 0, ERROR_OPERATION_ABORTED on Ctrl-C, or
+ * the Win32 error. */
+DWORD
+instance_wait(struct instance *in)
+{
+	HANDLE hs[2] = { in->ov.hEvent, interrupt_event() };
+	DWORD w = WaitForMultipleObjects(2, hs, FALSE, INFINITE);
+	if (w == WAIT_OBJECT_0 + 1)
+		return ERROR_OPERATION_ABORTED;
+	if (w != WAIT_OBJECT_0)
+		return GetLastError();
+	if (in->connected)
+		return 0;
+	DWORD n;
+	if (!GetOverlappedResult(in->h, &in->ov, &n, FALSE))
+		return GetLastError();
+	in->connected = 1;
+	return 0;
+}
+
+/* "pid N, user DOMAIN\name" for the -v line, as far as it can be had. */
+DWORD
+describe_client(HANDLE h, char *buf, size_t len)
+{
+	ULONG pid = 0;
+	int n = GetNamedPipeClientProcessId(h, &pid)
+	    ? snprintf(buf, len, "pid %lu", pid)
+	    : snprintf(buf, len, "pid unknown");
+	if (n < 0 || (size_t)n >= len)
+		return 0;
+
+	/* The client opened with at least SECURITY_IDENTIFICATION (pipecat
+	 * connect does), which is enough to read its token. */
+	if (!ImpersonateNamedPipeClient(h))
+		return 0;
+	HANDLE tok = NULL;
+	BYTE tu[256];
+	DWORD tulen = 0;
+	wchar_t user[128], dom[128];
+	DWORD ulen = 128, dlen = 128;
+	SID_NAME_USE use;
+	BOOL ok = OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &tok) &&
+	    GetTokenInformation(tok, TokenUser, tu, sizeof tu, &tulen) &&
+	    LookupAccountSidW(NULL, ((TOKEN_USER *)tu)->User.Sid, user, &ulen,
+	        dom, &dlen, &use);
+	if (tok != NULL)
+		CloseHandle(tok);
+	if (!RevertToSelf())
+		return GetLastError();
+	if (ok) {
+		char *u = wide_to_utf8(user), *d = wide_to_utf8(dom);
+		if (u != NULL && d != NULL)
+			snprintf(buf + n, len - (size_t)n, ", user %s\\%s", d, u);
+		free(u);
+		free(d);
+	}
+	return 0;
+}
+
+
+void
+resources_text(char *buf, size_t len)
+{
+	DWORD handles = 0;
+	PROCESS_MEMORY_COUNTERS pmc = { .cb = sizeof pmc };
+	char h[32] = "unknown";
+	/* GetProcessHandleCount is a stub on Wine (it reports nothing); the
+	 * working set is real there. */
+	if (GetProcessHandleCount(GetCurrentProcess(), &handles) && handles > 0)
+		snprintf(h, sizeof h, "%lu", handles);
+	if (!K32GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof pmc))
+		pmc.WorkingSetSize = pmc.PagefileUsage = 0;
+	snprintf(buf, len, "handles %s, working set %llu KiB, private %llu KiB", h,
+	    (unsigned long long)pmc.WorkingSetSize / 1024,
+	    (unsigned long long)pmc.PagefileUsage / 1024);
+}
+
+/*
+ * The acceptor: every instance not being served listens, so a burst of
+ * clients finds an instance waiting for each while slots are free. There may be more listening instances than WaitForMultipleObjects
+ * takes (64), so each is watched by the thread pool
+ * (RegisterWaitForSingleObject), whose callback queues its index.
+ */
+struct listener {
+	struct instance in;     /* at a fixed address: ConnectNamedPipe holds &in.ov */
+	HANDLE wait;            /* the registered wait, or NULL */
+	int listening;
+};
+
+/* Written by thread-pool callbacks, read by the main thread, under lock. */
+static SRWLOCK ready_lock = SRWLOCK_INIT;
+static int *ready;              /* indexes of listeners whose client came */
+static int nready;
+static HANDLE ready_event;      /* auto-reset: something was queued */
+static struct listener *listeners;
+static int nlisteners;          /* TOTAL */
+static int nlistening;
+
+static VOID CALLBACK
+on_connect(PVOID arg, BOOLEAN timed_out)
+{
+	(void)timed_out;
+	AcquireSRWLockExclusive(&ready_lock);
+	ready[nready++] = (int)(INT_PTR)arg;
+	ReleaseSRWLockExclusive(&ready_lock);
+	SetEvent(ready_event);
+}
+
+/* Makes listener I listen (FIRST: it already has an armed instance). */
+static DWORD
+listen_on(struct server *s, int i, int first)
+{
+	struct listener *l = &listeners[i];
+	DWORD e;
+	if (!first && ((e = instance_create(s, &l->in, 0)) != 0 ||
+	    (e = instance_arm(&l->in)) != 0)) {
+		instance_close(&l->in);
+		return e;
+	}
+	if (!RegisterWaitForSingleObject(&l->wait, l->in.ov.hEvent, on_connect,
+	    (PVOID)(INT_PTR)i, INFINITE, WT_EXECUTEONLYONCE)) {
+		e = GetLastError();
+		instance_close(&l->in);
+		return e;
+	}
+	l->listening = 1;
+	return 0;
+}
+
+
+DWORD
+acceptor_start(struct server *s, struct instance *first, int total)
+{
+	listeners = calloc((size_t)total, sizeof *listeners);
+	ready = calloc((size_t)total, sizeof *ready);
+	ready_event = CreateEventW(NULL, FALSE, FALSE, NULL);
+	if (listeners == NULL || ready == NULL || ready_event == NULL)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	nlisteners = total;
+	/* FIRST is not armed yet, so it may move: a pending ConnectNamedPipe
+	 * would pin its OVERLAPPED where it was. */
+	listeners[0].in = *first;
+	ZeroMemory(first, sizeof *first);
+	DWORD e;
+	if ((e = instance_arm(&listeners[0].in)) != 0 || (e = listen_on(s, 0, 1)) != 0)
+		return e;
+	nlistening = 1;
+	return 0;
+}
+
+DWORD
+acceptor_fill(struct server *s, long active)
+{
+	for (int i = 0; i < nlisteners && nlistening + active < nlisteners; i++) {
+		if (listeners[i].listening)
+			continue;
+		DWORD e = listen_on(s, i, 0);
+		if (e != 0)
+			return e;
+		nlistening++;
+	}
+	return 0;
+}
+
+HANDLE
+acceptor_event(void)
+{
+	return ready_event;
+}
+
+HANDLE
+acceptor_take(void)
+{
+	for (;;) {
+		int i = -1;
+		AcquireSRWLockExclusive(&ready_lock);
+		if (nready > 0)
+			i = ready[--nready];
+		ReleaseSRWLockExclusive(&ready_lock);
+		if (i < 0)
+			return NULL;
+		struct listener *l = &listeners[i];
+		/* The callback has run: the wait only needs releasing. */
+		UnregisterWaitEx(l->wait, NULL);
+		l->wait = NULL;
+		l->listening = 0;
+		nlistening--;
+		DWORD n;
+		HANDLE client = NULL;
+		if (l->in.connected || GetOverlappedResult(l->in.h, &l->in.ov, &n, FALSE))
+			client = l->in.h;
+		else
+			CloseHandle(l->in.h);   /* a client that came and went */
+		CloseHandle(l->in.ov.hEvent);
+		ZeroMemory(&l->in, sizeof l->in);
+		if (client != NULL)
+			return client;
+	}
+}

@@ -1,0 +1,67 @@
+/*
+ * pipeserver: the server side of a named pipe — its instances, safely
+ * created, armed and watched — shared by every way serve runs (one client,
+ * -k, a child per client, broker).
+ */
+#ifndef PIPECAT_PIPESERVER_H
+#define PIPECAT_PIPESERVER_H
+
+#include <stddef.h>
+#include <windows.h>
+
+/* One instance of the pipe and its pending ConnectNamedPipe. */
+struct instance {
+	HANDLE h;
+	OVERLAPPED ov;
+	int connected;
+};
+
+struct server {
+	const char *name;       /* "\\.\pipe\NAME", for messages */
+	wchar_t *wname;
+	SECURITY_ATTRIBUTES sa;
+	DWORD access;           /* duplex, or one way for --send/--recv-only */
+	DWORD mode;             /* type, read mode, remote clients */
+	DWORD max_instances;
+	DWORD buffer;
+};
+
+/* Creates an instance; FIRST asks Windows to fail if the name exists
+ * (FILE_FLAG_FIRST_PIPE_INSTANCE). Returns 0, or the Win32 error. */
+DWORD instance_create(struct server *s, struct instance *in, int first);
+
+/* Cancels what is pending on IN and closes it. */
+void instance_close(struct instance *in);
+
+/* Starts waiting for a client on IN (ConnectNamedPipe, overlapped); a
+ * client already there sets the event at once. Returns 0 or the error. */
+DWORD instance_arm(struct instance *in);
+
+/* Waits for IN's client. Returns 0, ERROR_OPERATION_ABORTED on Ctrl-C, or
+ * the Win32 error. */
+DWORD instance_wait(struct instance *in);
+
+/*
+ * "pid N, user DOMAIN\name" for a -v line, as far as it can be had. Returns
+ * 0, or the Win32 error of RevertToSelf, after which, per its docs, the
+ * process must not go on (it would run as the client).
+ */
+DWORD describe_client(HANDLE h, char *buf, size_t len);
+
+/* "handles N, working set K KiB, private P KiB" for a -vv line. */
+void resources_text(char *buf, size_t len);
+
+/*
+ * The acceptor keeps every instance that is not being served listening, up
+ * to TOTAL instances in all, for the modes that serve clients at once.
+ * acceptor_start takes over FIRST (created, not armed); acceptor_fill tops
+ * the listening instances up to TOTAL - ACTIVE; acceptor_event is set when
+ * a client may have connected; acceptor_take returns a connected instance
+ * (the caller owns it) or NULL when none is waiting.
+ */
+DWORD acceptor_start(struct server *s, struct instance *first, int total);
+DWORD acceptor_fill(struct server *s, long active);
+HANDLE acceptor_event(void);
+HANDLE acceptor_take(void);
+
+#endif
