@@ -22,9 +22,9 @@ LDFLAGS_WIN = -static -municode -s -Wl,--no-insert-timestamp
 LIBS_WIN  = -ladvapi32 -lkernel32
 
 # Portable modules: no windows.h; also built natively with sanitizers.
-PORTABLE  = pipename opts sddl cli argv
+PORTABLE  = pipename opts sddl cli argv stats hexdump pipelist json
 # Windows modules.
-MODULES   = pipecat cmd_serve cmd_connect cmd_spawn child exec pipeserver relay flow aio winerr interrupt
+MODULES   = pipecat cmd_serve cmd_connect cmd_spawn cmd_bench cmd_info cmd_list child exec broker pipeserver relay flow aio winerr interrupt
 SRCS      = $(addprefix src/,$(addsuffix .c,$(PORTABLE) $(MODULES)))
 OBJS      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
 HDRS      = $(wildcard src/*.h)
@@ -51,6 +51,7 @@ $(BUILD)/helpers/%.exe: tests/helpers/%.c
 
 # A unit test links its module, plus the portable modules that one uses.
 UNIT_EXTRA_cli = src/opts.c
+UNIT_EXTRA_stats = -lm
 $(BUILD)/unit/test_%: tests/unit/test_%.c src/%.c src/%.h tests/unit/tap.h src/opts.c
 	@mkdir -p $(@D)
 	$(CC_HOST) -std=c11 -g -O1 $(WARN) -Wconversion $(SAN) -Isrc $< src/$*.c $(UNIT_EXTRA_$*) -o $@
@@ -74,6 +75,17 @@ unit: $(UNITS)
 
 lint:
 	mandoc -Tlint -W warning man/pipecat.1
+
+# make bench: pipecat beside minimal reference programs, on this machine
+# (bench/compare.sh); not part of make check. The references are built here.
+.PHONY: bench
+BENCH_EXES = $(patsubst bench/%.c,$(BUILD)/bench/%.exe,$(wildcard bench/*.c))
+$(BUILD)/bench/%.exe: bench/%.c bench/ref.h
+	@mkdir -p $(@D)
+	$(CC_WIN) -std=c11 -O2 $(WARN) -D_WIN32_WINNT=0x0601 -DUNICODE -D_UNICODE -static -s $< -o $@
+bench: setup
+	@$(MAKE) --no-print-directory all $(BENCH_EXES)
+	@BUILD=$(BUILD) bash bench/compare.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

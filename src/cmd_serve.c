@@ -23,6 +23,7 @@
 #include <sddl.h>
 
 #include "argv.h"
+#include "broker.h"
 #include "cli.h"
 #include "exec.h"
 #include "interrupt.h"
@@ -46,7 +47,10 @@ const char usage_serve[] =
     "  -k, --keep-open              serve clients one after another, forever\n"
     "      --max-clients N          stop after N clients (implies -k)\n"
     "  -e, --exec COMMAND-LINE      run this raw command line for each client\n"
-    "      --max-instances N        with a COMMAND: clients served at once (default 32)\n"
+    "  -b, --broker                 relay every client to all others and stdout,\n"
+    "                               and stdin to all clients\n"
+    "      --max-instances N        clients at once: with a COMMAND (default 32),\n"
+    "                               with -b (default 16, at most 30)\n"
     "      --stderr                 with a COMMAND: its stderr goes to the client too\n"
     "      --print-client           report clients on stderr even without -v\n"
     "  -m, --message                message-type pipe: message boundaries are kept\n"
@@ -63,8 +67,9 @@ const char usage_serve[] =
     "      --quiet                  print nothing on stderr but fatal errors\n"
     "  -h, --help                   show this help\n"
     "\n"
-    "With a COMMAND, clients are served at once and forever (or --max-clients);\n"
-    "-q, --send-only and --recv-only do not apply.\n"
+    "With a COMMAND or -b, clients are served at once and forever (or until\n"
+    "--max-clients have come and gone); -q, --send-only and --recv-only do not\n"
+    "apply. With -b, a client more than 4 MiB behind is disconnected.\n"
     "\n"
     "Exit status: 0 done, 1 I/O error, 2 usage, 5 name in use or access denied,\n"
     "6 idle timeout, 130 interrupted.\n";
@@ -188,6 +193,7 @@ cmd_serve(int argc, char **argv)
 		{ "allow-everyone", no_argument, NULL, OPT_ALLOW_EVERYONE },
 		{ "sddl", required_argument, NULL, OPT_SDDL },
 		{ "exec", required_argument, NULL, 'e' },
+		{ "broker", no_argument, NULL, 'b' },
 		{ "max-instances", required_argument, NULL, OPT_MAX_INSTANCES },
 		{ "stderr", no_argument, NULL, OPT_STDERR },
 		{ "print-client", no_argument, NULL, OPT_PRINT_CLIENT },
@@ -199,7 +205,7 @@ cmd_serve(int argc, char **argv)
 	int keep_open = 0, remote = 0, everyone = 0;
 	long long max_clients = 0, buffer = 65536, max_instances = 0;
 	const char *sddl_opt = NULL, *exec_line = NULL;
-	int with_stderr = 0, print_client = 0;
+	int with_stderr = 0, print_client = 0, broker = 0;
 	char err[1024];
 	int opt, r;
 
@@ -214,7 +220,7 @@ cmd_serve(int argc, char **argv)
 			break;
 		}
 	optind = 0;
-	while ((opt = getopt_long(nargs, argv, ":khe:" CLI_RELAY_SHORTOPTS,
+	while ((opt = getopt_long(nargs, argv, ":khbe:" CLI_RELAY_SHORTOPTS,
 	    longopts, NULL)) != -1) {
 		if ((r = cli_relay_opt(&c, opt, optarg, err, sizeof err)) != 0) {
 			if (r < 0)
@@ -248,6 +254,9 @@ cmd_serve(int argc, char **argv)
 		case 'e':
 			exec_line = optarg;
 			break;
+		case 'b':
+			broker = 1;
+			break;
 		case OPT_MAX_INSTANCES:
 			if (opt_count("--max-instances", optarg, 1, 200,
 			    &max_instances, err, sizeof err) != 0)
@@ -274,12 +283,21 @@ cmd_serve(int argc, char **argv)
 	if (command != NULL && exec_line != NULL)
 		return usage_error("serve", "-e and -- COMMAND cannot be combined");
 	int exec_mode = command != NULL || exec_line != NULL;
+	if (broker && exec_mode)
+		return usage_error("serve", "-b and a COMMAND cannot be combined");
+	if (broker && (c.send_only || c.recv_only || c.linger_ms >= 0 ||
+	    c.idle_ms >= 0 || with_stderr))
+		return usage_error("serve", "-q, -i, --send-only, --recv-only and "
+		    "--stderr do not apply with -b");
+	if (broker && max_instances > BROKER_MAX_CLIENTS)
+		return usage_error("serve", "--max-instances: at most %d with -b",
+		    BROKER_MAX_CLIENTS);
 	if (exec_mode && (c.send_only || c.recv_only || c.linger_ms >= 0))
 		return usage_error("serve", "-q, --send-only and --recv-only do not "
 		    "apply with a COMMAND");
-	if (!exec_mode && (max_instances != 0 || with_stderr))
+	if (!exec_mode && !broker && (max_instances != 0 || with_stderr))
 		return usage_error("serve", "--max-instances and --stderr need a "
-		    "COMMAND (-e or -- COMMAND)");
+		    "COMMAND (-e or -- COMMAND) or -b");
 	if (exec_mode && exec_line != NULL && exec_line[0] == '\0')
 		return usage_error("serve", "-e: the command line is empty");
 	if (optind >= nargs)
@@ -310,6 +328,7 @@ cmd_serve(int argc, char **argv)
 		 * one more connected and waiting for a slot. */
 		.max_instances = exec_mode
 		    ? (DWORD)(max_instances ? max_instances : 32) + 1
+		    : broker ? (DWORD)(max_instances ? max_instances : 16)
 		    : keep_open ? 2 : 1,
 		.buffer = (DWORD)buffer,
 	};
@@ -367,13 +386,21 @@ cmd_serve(int argc, char **argv)
 	/* With a COMMAND the instance moves into serve_exec's listeners, so it
 	 * is armed there: a pending ConnectNamedPipe pins its OVERLAPPED.
 	 * Clients can open it already; ConnectNamedPipe then reports them. */
-	if (!exec_mode && (e = instance_arm(cur)) != 0) {
+	if (!exec_mode && !broker && (e = instance_arm(cur)) != 0) {
 		say_winerr(e, "serve %s: wait for a client", pn.full);
 		return EXIT_FAIL;
 	}
 	if (c.verbose)
 		say("listening on %s", pn.full);
 
+	if (broker) {
+		struct broker_cfg bc = {
+			.max_at_once = (int)(max_instances ? max_instances : 16),
+			.max_clients = max_clients, .message = c.message,
+			.verbose = c.verbose || print_client, .quiet = c.quiet,
+		};
+		return broker_run(&s, cur, &bc);
+	}
 	if (exec_mode) {
 		char *line = exec_line != NULL ? strdup(exec_line)
 		    : argv_join((const char *const *)command, (int)(argc - (command - argv)),
