@@ -24,7 +24,7 @@ LIBS_WIN  = -ladvapi32 -lkernel32
 # Portable modules: no windows.h; also built natively with sanitizers.
 PORTABLE  = pipename opts sddl cli argv stats hexdump pipelist json
 # Windows modules.
-MODULES   = pipecat cmd_serve cmd_connect cmd_spawn cmd_bench cmd_info cmd_list child exec broker pipeserver relay flow aio winerr interrupt
+MODULES   = pipecat cmd_serve cmd_connect cmd_spawn cmd_bench cmd_info cmd_list child exec broker pipeserver relay dump flow aio winerr interrupt
 SRCS      = $(addprefix src/,$(addsuffix .c,$(PORTABLE) $(MODULES)))
 OBJS      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
 HDRS      = $(wildcard src/*.h)
@@ -85,6 +85,7 @@ $(BUILD)/bench/%.exe: bench/%.c bench/ref.h
 	$(CC_WIN) -std=c11 -O2 $(WARN) -D_WIN32_WINNT=0x0601 -DUNICODE -D_UNICODE -static -s $< -o $@
 bench: setup
 	@$(MAKE) --no-print-directory all $(BENCH_EXES)
+	@BUILD=$(BUILD) sh scripts/get-node.sh || echo "bench: no node.exe; Node's figures are skipped" >&2
 	@BUILD=$(BUILD) bash bench/compare.sh
 
 install: all

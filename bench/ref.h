@@ -15,7 +15,7 @@
 
 #define REF_CHUNK (64 * 1024)
 
-static void
+static inline void
 ref_fail(const char *what)
 {
 	DWORD e = GetLastError();
@@ -24,7 +24,7 @@ ref_fail(const char *what)
 }
 
 /* "foo" -> \\.\pipe\foo; a full name is kept. */
-static wchar_t *
+static inline wchar_t *
 ref_pipe_path(const char *name)
 {
 	static wchar_t w[300];
@@ -38,7 +38,7 @@ ref_pipe_path(const char *name)
 	return w;
 }
 
-static double
+static inline double
 ref_now_us(void)
 {
 	static LARGE_INTEGER f;
@@ -50,7 +50,7 @@ ref_now_us(void)
 }
 
 /* Writes all of BUF[0..LEN); returns 0, or the Win32 error. */
-static DWORD
+static inline DWORD
 ref_write_all(HANDLE h, const char *buf, DWORD len)
 {
 	while (len > 0) {
@@ -64,7 +64,7 @@ ref_write_all(HANDLE h, const char *buf, DWORD len)
 }
 
 /* Reads exactly LEN bytes; returns 0, or the Win32 error (EOF: BROKEN_PIPE). */
-static DWORD
+static inline DWORD
 ref_read_all(HANDLE h, char *buf, DWORD len)
 {
 	while (len > 0) {
@@ -87,7 +87,7 @@ ref_read_all(HANDLE h, char *buf, DWORD len)
  * until EOF; returns the bytes. FROM_NAMED_PIPE: a 0-byte read is a
  * zero-length write, not EOF (EOF on a named pipe is ERROR_BROKEN_PIPE).
  */
-static unsigned long long
+static inline unsigned long long
 ref_copy(HANDLE from, HANDLE to, int from_named_pipe, const char *what)
 {
 	static char buf[REF_CHUNK];
@@ -120,7 +120,7 @@ ref_copy(HANDLE from, HANDLE to, int from_named_pipe, const char *what)
 	return total;
 }
 
-static int
+static inline int
 ref_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -131,7 +131,7 @@ ref_cmp_double(const void *a, const void *b)
  * Ping-pong: COUNT round trips of SIZE bytes on H (the peer echoes), after
  * COUNT/10 not counted. Prints "rtt median_us p99_us rt_per_s" on stdout.
  */
-static void
+static inline void
 ref_ping(HANDLE h, long count, DWORD size)
 {
 	char *buf = malloc(size), *back = malloc(size);

@@ -7,6 +7,8 @@
  *   ref_server stdin NAME         serve NAME, copy stdin to the client
  *   ref_server stdout NAME        serve NAME, copy the client to stdout
  *   ref_server ping NAME COUNT SIZE   serve NAME, ping-pong with the client
+ *   ref_server both NAME BYTES    serve NAME, send BYTES and receive BYTES
+ *                                 at once (a thread each; overlapped pipe)
  *
  * One byte-type instance with 64 KiB buffers, synchronous handle, 64 KiB
  * ReadFile/WriteFile: the CreateNamedPipe sample's loop. It says "ready" on
@@ -15,15 +17,17 @@
  * returns once the client has read everything) and print
  *   "bytes N seconds S MiB/s R"
  * on stdout, so that clients are timed by the same clock and without their
- * process start-up.
+ * process start-up; both prints one such line per direction, "up" (from
+ * the client) and "down".
  */
 #include "ref.h"
 
 static HANDLE
-serve(const char *name)
+serve(const char *name, int ov)
 {
 	HANDLE h = CreateNamedPipeW(ref_pipe_path(name),
-	    PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE,
+	    PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE |
+	        (ov ? FILE_FLAG_OVERLAPPED : 0),
 	    PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT |
 	        PIPE_REJECT_REMOTE_CLIENTS,
 	    1, REF_CHUNK, REF_CHUNK, 0, NULL);
@@ -31,29 +35,86 @@ serve(const char *name)
 		ref_fail("CreateNamedPipe");
 	fprintf(stderr, "ready\n");
 	fflush(stderr);
-	if (!ConnectNamedPipe(h, NULL) && GetLastError() != ERROR_PIPE_CONNECTED)
+	OVERLAPPED o;
+	ZeroMemory(&o, sizeof o);
+	o.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+	DWORD n;
+	if (!ConnectNamedPipe(h, ov ? &o : NULL) &&
+	    GetLastError() != ERROR_PIPE_CONNECTED &&
+	    !(GetLastError() == ERROR_IO_PENDING && GetOverlappedResult(h, &o, &n, TRUE)))
 		ref_fail("ConnectNamedPipe");
 	return h;
 }
 
 static void
-report(unsigned long long bytes, double t0)
+report(const char *what, unsigned long long bytes, double t0)
 {
 	double s = (ref_now_us() - t0) / 1e6;
-	printf("bytes %llu seconds %.6f MiB/s %.1f\n", bytes, s,
+	printf("%sbytes %llu seconds %.6f MiB/s %.1f\n", what, bytes, s,
 	    (double)bytes / 1048576.0 / s);
 	fflush(stdout);
+}
+
+/* both: the two directions, each on its own thread and OVERLAPPED. */
+static HANDLE both_h;
+static unsigned long long both_bytes;
+static double both_t0;
+
+static DWORD
+ov_io(int rd, char *buf, DWORD len, DWORD *n, HANDLE ev)
+{
+	OVERLAPPED o;
+	ZeroMemory(&o, sizeof o);
+	o.hEvent = ev;
+	BOOL ok = rd ? ReadFile(both_h, buf, len, NULL, &o)
+	    : WriteFile(both_h, buf, len, NULL, &o);
+	if (!ok && GetLastError() != ERROR_IO_PENDING)
+		return GetLastError();
+	return GetOverlappedResult(both_h, &o, n, TRUE) ? 0 : GetLastError();
+}
+
+static DWORD WINAPI
+both_send(LPVOID unused)
+{
+	static char buf[REF_CHUNK];
+	HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
+	unsigned long long left = both_bytes;
+	(void)unused;
+	while (left > 0) {
+		DWORD n, k = left < sizeof buf ? (DWORD)left : (DWORD)sizeof buf;
+		if (ov_io(0, buf, k, &n, ev) != 0)
+			break;
+		left -= n;
+	}
+	report("down ", both_bytes - left, both_t0);
+	return 0;
+}
+
+static void
+both_recv(void)
+{
+	static char buf[REF_CHUNK];
+	HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
+	unsigned long long got = 0;
+	while (got < both_bytes) {
+		DWORD n;
+		if (ov_io(1, buf, sizeof buf, &n, ev) != 0)
+			break;
+		got += n;
+	}
+	report("up ", got, both_t0);
 }
 
 int
 main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: ref_server send|recv|echo|stdin|stdout|ping NAME [ARGS]\n");
+		fprintf(stderr, "usage: ref_server send|recv|echo|stdin|stdout|ping|both NAME [ARGS]\n");
 		return 2;
 	}
 	const char *mode = argv[1];
-	HANDLE h = serve(argv[2]);
+	int ov = strcmp(mode, "both") == 0;
+	HANDLE h = serve(argv[2], ov);
 	double t0 = ref_now_us();
 
 	if (strcmp(mode, "send") == 0 && argc == 4) {
@@ -69,9 +130,9 @@ main(int argc, char **argv)
 			left -= k;
 		}
 		FlushFileBuffers(h);
-		report(sent, t0);
+		report("", sent, t0);
 	} else if (strcmp(mode, "recv") == 0) {
-		report(ref_copy(h, NULL, 1, "recv"), t0);
+		report("", ref_copy(h, NULL, 1, "recv"), t0);
 	} else if (strcmp(mode, "echo") == 0) {
 		ref_copy(h, h, 1, "echo");
 	} else if (strcmp(mode, "stdin") == 0) {
@@ -79,6 +140,16 @@ main(int argc, char **argv)
 		FlushFileBuffers(h);
 	} else if (strcmp(mode, "stdout") == 0) {
 		ref_copy(h, GetStdHandle(STD_OUTPUT_HANDLE), 1, "stdout");
+	} else if (ov && argc == 4) {
+		both_h = h;
+		both_bytes = strtoull(argv[3], NULL, 10);
+		both_t0 = t0;
+		HANDLE t = CreateThread(NULL, 0, both_send, NULL, 0, NULL);
+		if (t == NULL)
+			ref_fail("CreateThread");
+		both_recv();
+		WaitForSingleObject(t, INFINITE);
+		FlushFileBuffers(h);
 	} else if (strcmp(mode, "ping") == 0 && argc == 5) {
 		ref_ping(h, atol(argv[3]), (DWORD)atol(argv[4]));
 	} else {

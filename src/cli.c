@@ -16,6 +16,8 @@ cli_relay_init(struct cli_relay *c)
 	c->quiet = 0;
 	c->linger_ms = -1;
 	c->idle_ms = -1;
+	c->hexdump = 0;
+	c->hexdump_file = NULL;
 }
 
 int
@@ -41,6 +43,14 @@ cli_relay_opt(struct cli_relay *c, int opt, const char *arg, char *err,
 	}
 	case 'v':
 		c->verbose++;
+		return 1;
+	case 'x':
+		if (arg != NULL && arg[0] == '\0') {
+			snprintf(err, errlen, "--hex-dump: the file name is empty");
+			return -1;
+		}
+		c->hexdump = 1;
+		c->hexdump_file = arg;
 		return 1;
 	case OPT_QUIET:
 		c->quiet = 1;

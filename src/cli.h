@@ -40,11 +40,14 @@ struct cli_relay {
 	int quiet;              /* --quiet */
 	long long linger_ms;    /* -q SECONDS; -1 when not given */
 	long long idle_ms;      /* -i SECONDS; -1 when not given */
+	int hexdump;            /* -x */
+	const char *hexdump_file;       /* -xFILE, --hex-dump=FILE; NULL: stderr */
 };
 
-#define CLI_RELAY_SHORTOPTS "mq:i:v"
+#define CLI_RELAY_SHORTOPTS "mq:i:vx::"
 #define CLI_RELAY_LONGOPTS \
 	{ "message", no_argument, NULL, 'm' }, \
+	{ "hex-dump", optional_argument, NULL, 'x' }, \
 	{ "idle-timeout", required_argument, NULL, 'i' }, \
 	{ "verbose", no_argument, NULL, 'v' }, \
 	{ "quiet", no_argument, NULL, OPT_QUIET }, \

@@ -36,6 +36,8 @@ const char usage_connect[] =
     "  -i, --idle-timeout SECONDS   close after SECONDS with no data either way (exit 6)\n"
     "      --send-only              only send stdin; open the pipe for writing only\n"
     "      --recv-only              only receive; open the pipe for reading only\n"
+    "  -x, --hex-dump[=FILE]        hex dump of the traffic: > sent, < received,\n"
+    "                               to stderr or appended to FILE\n"
     "      --impersonation LEVEL    what the server may do as you: anonymous,\n"
     "                               identification (default), impersonation, delegation\n"
     "  -v, --verbose                report the connection on stderr\n"
@@ -193,6 +195,12 @@ cmd_connect(int argc, char **argv)
 		return usage_error("connect", "unexpected argument \"%s\" after NAME",
 		    argv[optind + 1]);
 
+	struct dump *dump = NULL;
+	if (c.hexdump && (dump = dump_open(c.hexdump_file, err, sizeof err)) == NULL) {
+		say("%s", err);
+		return EXIT_FAIL;
+	}
+
 	struct pipename pn;
 	if (pipename_parse(argv[optind], &pn, err, sizeof err) != 0)
 		return usage_error("connect", "%s", err);
@@ -254,6 +262,7 @@ cmd_connect(int argc, char **argv)
 		.recv_only = c.recv_only, .linger_ms = c.linger_ms,
 		.idle_ms = c.idle_ms
 	};
+	cfg.dump = dump;
 	struct relay *rl = relay_new(GetStdHandle(STD_INPUT_HANDLE),
 	    GetStdHandle(STD_OUTPUT_HANDLE), &cfg, err, sizeof err);
 	if (rl == NULL) {

@@ -61,6 +61,8 @@ const char usage_serve[] =
     "  -q SECONDS                   after stdin EOF, receive this long, then close\n"
     "                               (default: until the client closes; 0: at once)\n"
     "  -i, --idle-timeout SECONDS   close a client after SECONDS with no data (exit 6)\n"
+    "  -x, --hex-dump[=FILE]        hex dump of the traffic: > sent, < received,\n"
+    "                               to stderr or appended to FILE\n"
     "      --send-only              only send stdin; do not read from clients\n"
     "      --recv-only              only receive; do not read stdin\n"
     "  -v, --verbose                report events on stderr (-vv: more)\n"
@@ -285,6 +287,8 @@ cmd_serve(int argc, char **argv)
 	int exec_mode = command != NULL || exec_line != NULL;
 	if (broker && exec_mode)
 		return usage_error("serve", "-b and a COMMAND cannot be combined");
+	if ((broker || exec_mode) && c.hexdump)
+		return usage_error("serve", "-x does not apply with -b or a COMMAND");
 	if (broker && (c.send_only || c.recv_only || c.linger_ms >= 0 ||
 	    c.idle_ms >= 0 || with_stderr))
 		return usage_error("serve", "-q, -i, --send-only, --recv-only and "
@@ -305,6 +309,12 @@ cmd_serve(int argc, char **argv)
 	if (optind + 1 < nargs)
 		return usage_error("serve", "unexpected argument \"%s\" after NAME "
 		    "(a COMMAND goes after --)", argv[optind + 1]);
+
+	struct dump *dump = NULL;
+	if (c.hexdump && (dump = dump_open(c.hexdump_file, err, sizeof err)) == NULL) {
+		say("%s", err);
+		return EXIT_FAIL;
+	}
 
 	struct pipename pn;
 	if (pipename_parse(argv[optind], &pn, err, sizeof err) != 0)
@@ -429,6 +439,7 @@ cmd_serve(int argc, char **argv)
 		.recv_only = c.recv_only, .linger_ms = c.linger_ms,
 		.idle_ms = c.idle_ms
 	};
+	cfg.dump = dump;
 	struct relay *rl = relay_new(GetStdHandle(STD_INPUT_HANDLE),
 	    GetStdHandle(STD_OUTPUT_HANDLE), &cfg, err, sizeof err);
 	if (rl == NULL) {

@@ -28,6 +28,7 @@
 #include "argv.h"
 #include "child.h"
 #include "cli.h"
+#include "dump.h"
 #include "flow.h"
 #include "interrupt.h"
 #include "opts.h"
@@ -47,6 +48,8 @@ const char usage_spawn[] =
     "      --stdin-pipe             feed COMMAND's stdin from pipecat's stdin through\n"
     "                               a pipe, closed at EOF (default: COMMAND inherits it)\n"
     "  -t, --timeout SECONDS        kill COMMAND and its children after SECONDS (exit 124)\n"
+    "  -x, --hex-dump[=FILE]        hex dump of COMMAND's output (<) and, with\n"
+    "                               --stdin-pipe, its input (>), to stderr or FILE\n"
     "  -v, --verbose                report start (pid) and exit (status, bytes, time)\n"
     "      --quiet                  print nothing on stderr but fatal errors\n"
     "  -h, --help                   show this help\n"
@@ -95,20 +98,22 @@ cmd_spawn(int argc, char **argv)
 		{ "split", no_argument, NULL, OPT_SPLIT },
 		{ "stdin-pipe", no_argument, NULL, OPT_STDIN_PIPE },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "hex-dump", optional_argument, NULL, 'x' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, OPT_QUIET },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *raw = NULL;
-	int split = 0, stdin_pipe = 0, verbose = 0, quiet = 0;
+	int split = 0, stdin_pipe = 0, verbose = 0, quiet = 0, hexdump = 0;
+	const char *hexdump_file = NULL;
 	long long timeout_ms = -1;
 	char err[1024];
 	int opt;
 
 	optind = 0;
 	/* "+": options end at COMMAND, so its own options are left alone. */
-	while ((opt = getopt_long(argc, argv, "+:c:t:vh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:c:t:vhx::", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			raw = optarg;
@@ -125,6 +130,12 @@ cmd_spawn(int argc, char **argv)
 			break;
 		case 'v':
 			verbose++;
+			break;
+		case 'x':
+			if (optarg != NULL && optarg[0] == '\0')
+				return usage_error("spawn", "--hex-dump: the file name is empty");
+			hexdump = 1;
+			hexdump_file = optarg;
 			break;
 		case OPT_QUIET:
 			quiet = 1;
@@ -195,6 +206,19 @@ cmd_spawn(int argc, char **argv)
 		e = flow_between(&fi, &ops[4], &ops[5], GetStdHandle(STD_INPUT_HANDLE),
 		    in_w, "stdin", "the child's stdin");
 		flows[nflows++] = &fi;
+	}
+	if (e == 0 && hexdump) {
+		struct dump *d = dump_open(hexdump_file, err, sizeof err);
+		if (d == NULL) {
+			say("%s", err);
+			child_kill(&c, EXIT_SPAWN_FAILED);
+			return EXIT_SPAWN_FAILED;
+		}
+		for (int i = 0; i < nflows; i++) {
+			flows[i]->tap_ctx = d;
+			flows[i]->tap = flows[i] == &fi ? dump_sent : dump_received;
+			flows[i]->tap_on_write = flows[i] == &fi;
+		}
 	}
 	if (e != 0) {
 		say_winerr(e, "spawn %s: start the relay", cmdline);

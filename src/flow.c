@@ -77,6 +77,8 @@ flow_read_done(struct flow *f)
 		return e;
 	}
 	f->len[i] += n;
+	if (f->tap != NULL && !f->tap_on_write && (f->len[i] > 0 || f->msg))
+		f->tap(f->tap_ctx, f->buf[i], f->len[i], f->tap_msg);
 	if (f->len[i] == 0) {
 		/* A pipe's zero-length write is no data and no EOF; a file's or
 		 * console's zero-length read is EOF. */
@@ -101,6 +103,9 @@ flow_write_done(struct flow *f)
 		}
 		return e;
 	}
+	if (f->tap != NULL && f->tap_on_write && n > 0)
+		f->tap(f->tap_ctx, f->buf[f->head] + f->woff, n,
+		    f->tap_msg && f->woff == 0 && n == f->len[f->head]);
 	f->woff += n;
 	f->bytes += n;
 	if (f->woff >= f->len[f->head]) {

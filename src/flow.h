@@ -52,6 +52,14 @@ struct flow {
 	int eof;                /* the source ended */
 	int dead;               /* the destination went away */
 	unsigned long long bytes;       /* written to the destination */
+
+	/* -x: called for every block that crosses, either when it has been
+	 * read (tap_on_write 0) or when it has been written (1); MESSAGE says
+	 * it is one whole message. NULL: no tap. */
+	void (*tap)(void *ctx, const char *data, DWORD len, int message);
+	void *tap_ctx;
+	int tap_on_write;
+	int tap_msg;            /* blocks are messages of a message pipe */
 };
 
 /* Gives F its buffers and empties it. Returns 0, or -1 out of memory. */

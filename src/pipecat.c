@@ -31,6 +31,9 @@ static const struct command {
 	{ "serve", cmd_serve, usage_serve, "host a named pipe and relay its clients" },
 	{ "connect", cmd_connect, usage_connect, "open a named pipe and relay it" },
 	{ "spawn", cmd_spawn, usage_spawn, "run a program and relay its output" },
+	{ "bench", cmd_bench, usage_bench, "measure pipe throughput and latency" },
+	{ "info", cmd_info, usage_info, "show what a named pipe is and who serves it" },
+	{ "list", cmd_list, usage_list, "list this machine's named pipes" },
 };
 
 static const struct command *
@@ -201,7 +204,7 @@ wmain(int argc, wchar_t **wargv)
 	if (i < argc && (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0))
 		return print_stdout("pipecat " PIPECAT_VERSION "\n");
 	if (i >= argc)
-		return usage_error(NULL, "a COMMAND is required (serve, connect, spawn)");
+		return usage_error(NULL, "a COMMAND is required (serve, connect, spawn, bench, info, list)");
 	if (argv[i][0] == '-')
 		return usage_error(NULL, "unknown option \"%s\"", argv[i]);
 

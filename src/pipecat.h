@@ -29,11 +29,17 @@ typedef int (*cmd_fn)(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_connect(int argc, char **argv);
 int cmd_spawn(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_list(int argc, char **argv);
 
 /* Each command's usage text, printed by --help and `pipecat help CMD`. */
 extern const char usage_serve[];
 extern const char usage_connect[];
 extern const char usage_spawn[];
+extern const char usage_bench[];
+extern const char usage_info[];
+extern const char usage_list[];
 
 /*
  * Prints a usage error ("pipecat: CMD: MESSAGE" and a hint to --help) on

@@ -190,7 +190,9 @@ pipelist_name_utf8(const unsigned char *name16, size_t bytes, char *out,
 				i++;
 			}
 		}
-		if (u >= 0xd800 && u <= 0xdfff)
+		/* A lone surrogate is not a character; a NUL would end the
+		 * string early and hide the rest of the name. */
+		if ((u >= 0xd800 && u <= 0xdfff) || u == 0)
 			u = REPLACEMENT;
 		put_utf8(u, out, outlen, &n);
 	}
@@ -329,6 +331,16 @@ is_sep(char c)
 	return c == '\\' || c == '/';
 }
 
+/* "pipe" in any case at S (stops at a NUL, which matches no letter). */
+static int
+is_pipe_word(const char *s)
+{
+	for (int i = 0; i < 4; i++)
+		if ((s[i] | 0x20) != "pipe"[i])
+			return 0;
+	return 1;
+}
+
 int
 pipelist_pattern(const char *pattern, const char **pat, char *err,
     size_t errlen)
@@ -344,23 +356,15 @@ pipelist_pattern(const char *pattern, const char **pat, char *err,
 		const char *host = p + 2, *h = host;
 		while (*h != '\0' && !is_sep(*h))
 			h++;
-		size_t hostlen = (size_t)(h - host);
-		if (*h == '\0' || strncmp(h + 1, "pipe", 4) != 0 ||
+		if (h == host || *h == '\0' || !is_pipe_word(h + 1) ||
 		    !is_sep(h[5])) {
-			/* "pipe" in any case: compare folded. */
-			int word = *h != '\0';
-			for (int i = 0; word && i < 4; i++)
-				word = h[1 + i] != '\0' &&
-				    (h[1 + i] | 0x20) == "pipe"[i];
-			if (!word || !is_sep(h[5])) {
-				seterr(err, errlen, "PATTERN starting with \"%c%c\" "
-				    "must be \\\\.\\pipe\\PATTERN", p[0], p[1]);
-				return -1;
-			}
+			seterr(err, errlen, "a PATTERN starting with a double "
+			    "slash must be \\\\.\\pipe\\PATTERN");
+			return -1;
 		}
-		if (hostlen != 1 || host[0] != '.') {
+		if (h - host != 1 || host[0] != '.') {
 			seterr(err, errlen, "PATTERN names another machine; list "
-			    "shows this machine's pipes only (\\\\.\\pipe\\PATTERN)");
+			    "shows this machine's pipes only");
 			return -1;
 		}
 		p = h + 6;

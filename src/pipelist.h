@@ -61,9 +61,9 @@ size_t pipelist_name_size(size_t bytes);
 
 /*
  * Converts a UTF-16LE name of BYTES bytes to UTF-8 in OUT (OUTLEN bytes); a
- * lone surrogate becomes U+FFFD, an odd last byte is ignored. Returns the
- * length without the NUL, as snprintf; when that is >= OUTLEN, OUT holds an
- * empty string (if OUTLEN > 0).
+ * lone surrogate or a U+0000 becomes U+FFFD, an odd last byte is ignored.
+ * Returns the length without the NUL, as snprintf; when that is >= OUTLEN,
+ * OUT holds an empty string (if OUTLEN > 0).
  */
 size_t pipelist_name_utf8(const unsigned char *name16, size_t bytes,
     char *out, size_t outlen);

@@ -64,6 +64,17 @@ relay_new(HANDLE in, HANDLE out, const struct relay_cfg *cfg, char *err,
 	r->down.wr = &r->out_wr;
 	r->down.src_is_pipe = 1;
 	r->down.msg = cfg->message;
+	if (cfg->dump != NULL) {
+		/* Sent blocks are dumped once the pipe took them, received ones
+		 * as soon as they are read. */
+		r->up.tap = dump_sent;
+		r->up.tap_ctx = cfg->dump;
+		r->up.tap_on_write = 1;
+		r->up.tap_msg = cfg->message;
+		r->down.tap = dump_received;
+		r->down.tap_ctx = cfg->dump;
+		r->down.tap_msg = cfg->message;
+	}
 	return r;
 }
 

@@ -12,12 +12,15 @@
 #include <stddef.h>
 #include <windows.h>
 
+#include "dump.h"
+
 struct relay_cfg {
 	int message;            /* pipe read mode is message: keep boundaries */
 	int send_only;          /* do not read the pipe */
 	int recv_only;          /* do not read stdin */
 	long long linger_ms;    /* -q: after stdin EOF receive this long; -1 until the peer closes */
 	long long idle_ms;      /* -i: end a connection idle this long; -1 never */
+	struct dump *dump;      /* -x: where blocks are dumped, or NULL */
 };
 
 /* How a relay ended; every way is listed at the top of relay_run's loop. */

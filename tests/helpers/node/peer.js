@@ -11,6 +11,7 @@
 //
 //   node peer.js listen NAME [OPTIONS]    net.createServer, one connection
 //   node peer.js connect NAME [OPTIONS]   net.connect
+//   node peer.js about                    print "VERSION PLATFORM OS-RELEASE"
 //
 // NAME is foo (meaning \\.\pipe\foo) or a full \\.\pipe\foo path.
 //
@@ -42,6 +43,7 @@
 const crypto = require('crypto');
 const fs = require('fs');
 const net = require('net');
+const os = require('os');
 
 function usage(msg) {
   process.stderr.write(`peer.js: ${msg}\n`);
@@ -56,8 +58,12 @@ function parseBytes(s) {
 
 const args = process.argv.slice(2);
 const role = args.shift();
+if (role === 'about') {
+  process.stdout.write(`${process.version} ${process.platform} ${os.release()}\n`);
+  process.exit(0);
+}
 const name = args.shift();
-if (role !== 'listen' && role !== 'connect') usage('first argument: listen or connect');
+if (role !== 'listen' && role !== 'connect') usage('first argument: listen, connect or about');
 if (!name) usage('a pipe NAME is required');
 const opt = { end: 'peer', timeout: 50 };
 while (args.length > 0) {
