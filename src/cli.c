@@ -16,6 +16,7 @@ cli_relay_init(struct cli_relay *c)
 	c->quiet = 0;
 	c->linger_ms = -1;
 	c->idle_ms = -1;
+	c->eof_message = 0;
 	c->hexdump = 0;
 	c->hexdump_file = NULL;
 }
@@ -55,6 +56,9 @@ cli_relay_opt(struct cli_relay *c, int opt, const char *arg, char *err,
 	case OPT_QUIET:
 		c->quiet = 1;
 		return 1;
+	case OPT_EOF_MESSAGE:
+		c->eof_message = 1;
+		return 1;
 	case OPT_SEND_ONLY:
 		c->send_only = 1;
 		return 1;
@@ -69,6 +73,14 @@ cli_relay_opt(struct cli_relay *c, int opt, const char *arg, char *err,
 int
 cli_relay_check(const struct cli_relay *c, char *err, size_t errlen)
 {
+	if (c->eof_message && !c->message) {
+		snprintf(err, errlen, "--eof-message needs -m (a message pipe)");
+		return -1;
+	}
+	if (c->eof_message && c->recv_only) {
+		snprintf(err, errlen, "--eof-message and --recv-only cannot be combined");
+		return -1;
+	}
 	if (c->send_only && c->recv_only) {
 		snprintf(err, errlen, "--send-only and --recv-only cannot be combined");
 		return -1;

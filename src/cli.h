@@ -29,7 +29,8 @@ enum {
 	OPT_MAX_INSTANCES,
 	OPT_STDERR,
 	OPT_PRINT_CLIENT,
-	OPT_BROKER
+	OPT_BROKER,
+	OPT_EOF_MESSAGE
 };
 
 struct cli_relay {
@@ -40,6 +41,7 @@ struct cli_relay {
 	int quiet;              /* --quiet */
 	long long linger_ms;    /* -q SECONDS; -1 when not given */
 	long long idle_ms;      /* -i SECONDS; -1 when not given */
+	int eof_message;        /* --eof-message */
 	int hexdump;            /* -x */
 	const char *hexdump_file;       /* -xFILE, --hex-dump=FILE; NULL: stderr */
 };
@@ -48,6 +50,7 @@ struct cli_relay {
 #define CLI_RELAY_LONGOPTS \
 	{ "message", no_argument, NULL, 'm' }, \
 	{ "hex-dump", optional_argument, NULL, 'x' }, \
+	{ "eof-message", no_argument, NULL, OPT_EOF_MESSAGE }, \
 	{ "idle-timeout", required_argument, NULL, 'i' }, \
 	{ "verbose", no_argument, NULL, 'v' }, \
 	{ "quiet", no_argument, NULL, OPT_QUIET }, \

@@ -36,6 +36,8 @@ const char usage_connect[] =
     "  -i, --idle-timeout SECONDS   close after SECONDS with no data either way (exit 6)\n"
     "      --send-only              only send stdin; open the pipe for writing only\n"
     "      --recv-only              only receive; open the pipe for reading only\n"
+    "      --eof-message            with -m: send a zero-length message at stdin EOF,\n"
+    "                               and take one from the peer as its EOF\n"
     "  -x, --hex-dump[=FILE]        hex dump of the traffic: > sent, < received,\n"
     "                               to stderr or appended to FILE\n"
     "      --impersonation LEVEL    what the server may do as you: anonymous,\n"
@@ -260,7 +262,7 @@ cmd_connect(int argc, char **argv)
 	struct relay_cfg cfg = {
 		.message = c.message, .send_only = c.send_only,
 		.recv_only = c.recv_only, .linger_ms = c.linger_ms,
-		.idle_ms = c.idle_ms
+		.idle_ms = c.idle_ms, .eof_message = c.eof_message
 	};
 	cfg.dump = dump;
 	struct relay *rl = relay_new(GetStdHandle(STD_INPUT_HANDLE),

@@ -61,6 +61,8 @@ const char usage_serve[] =
     "  -q SECONDS                   after stdin EOF, receive this long, then close\n"
     "                               (default: until the client closes; 0: at once)\n"
     "  -i, --idle-timeout SECONDS   close a client after SECONDS with no data (exit 6)\n"
+    "      --eof-message            with -m: send a zero-length message at stdin EOF,\n"
+    "                               and take one from the peer as its EOF\n"
     "  -x, --hex-dump[=FILE]        hex dump of the traffic: > sent, < received,\n"
     "                               to stderr or appended to FILE\n"
     "      --send-only              only send stdin; do not read from clients\n"
@@ -437,7 +439,7 @@ cmd_serve(int argc, char **argv)
 	struct relay_cfg cfg = {
 		.message = c.message, .send_only = c.send_only,
 		.recv_only = c.recv_only, .linger_ms = c.linger_ms,
-		.idle_ms = c.idle_ms
+		.idle_ms = c.idle_ms, .eof_message = c.eof_message
 	};
 	cfg.dump = dump;
 	struct relay *rl = relay_new(GetStdHandle(STD_INPUT_HANDLE),

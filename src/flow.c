@@ -84,6 +84,8 @@ flow_read_done(struct flow *f)
 		 * console's zero-length read is EOF. */
 		if (!f->src_is_pipe)
 			f->eof = 1;
+		else if (f->msg && f->zero_is_eof)
+			f->eof = f->eof_soft = 1;
 		return 0;
 	}
 	f->count++;

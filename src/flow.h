@@ -50,6 +50,8 @@ struct flow {
 	DWORD woff;             /* bytes of buf[head] already written */
 
 	int eof;                /* the source ended */
+	int eof_soft;           /* ...by a zero-length message, not by closing */
+	int zero_is_eof;        /* a zero-length message is the end of data */
 	int dead;               /* the destination went away */
 	unsigned long long bytes;       /* written to the destination */
 

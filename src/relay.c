@@ -64,6 +64,7 @@ relay_new(HANDLE in, HANDLE out, const struct relay_cfg *cfg, char *err,
 	r->down.wr = &r->out_wr;
 	r->down.src_is_pipe = 1;
 	r->down.msg = cfg->message;
+	r->down.zero_is_eof = cfg->eof_message;
 	if (cfg->dump != NULL) {
 		/* Sent blocks are dumped once the pipe took them, received ones
 		 * as soon as they are read. */
@@ -99,6 +100,8 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 	int down_on = !cfg->send_only;
 	ULONGLONG last = GetTickCount64();
 	ULONGLONG linger_at = 0;        /* 0: not lingering yet */
+	int eof_pending = 0;            /* the EOF message is being written */
+	int eof_sent = 0;
 	unsigned long long up0 = up->bytes, down0 = down->bytes;
 	enum relay_end end;
 	DWORD e = 0;
@@ -110,6 +113,7 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 	up->dead = 0;
 	down->src_name = name;
 	down->eof = !down_on;
+	down->eof_soft = 0;
 	flow_reset(down);
 
 	for (;;) {
@@ -129,15 +133,27 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 			end = RELAY_STDOUT_CLOSED;
 			break;
 		}
+		/* up_done: everything from stdin is in the pipe, the EOF message
+		 * too if one is wanted. */
+		int up_done = cfg->recv_only || up->dead ||
+		    (flow_drained(up) && (!cfg->eof_message || eof_sent));
 		if (down_on && down->eof && down->count == 0 && down->fill < 0) {
-			end = RELAY_PEER_CLOSED;
-			break;
+			/* A peer that closed is gone; one that sent an EOF message
+			 * (--eof-message) still reads until we are done too. */
+			if (!down->eof_soft) {
+				end = RELAY_PEER_CLOSED;
+				break;
+			}
+			if (up_done) {
+				end = RELAY_DONE;
+				break;
+			}
 		}
 		if (!down_on && up->dead) {
 			end = RELAY_PEER_CLOSED;
 			break;
 		}
-		if (flow_drained(up) && !cfg->recv_only) {
+		if (up_done && !cfg->recv_only && !up->dead) {
 			long long linger = down_on ? cfg->linger_ms : 0;
 			if (linger >= 0 && linger_at == 0)
 				linger_at = now + (ULONGLONG)linger;
@@ -153,6 +169,13 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 
 		if (!cfg->recv_only)
 			flow_kick(up);
+		/* --eof-message: stdin's EOF goes to the peer as a zero-length
+		 * message, the only end-of-data mark a pipe has short of closing. */
+		if (cfg->eof_message && !eof_sent && !eof_pending && !up->dead &&
+		    flow_drained(up)) {
+			aio_start(up->wr, up->buf[0], 0);
+			eof_pending = 1;
+		}
 		if (down_on)
 			flow_kick(down);
 
@@ -199,6 +222,16 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 				e_on = f->src_name;
 				if (f->count != queued)
 					last = GetTickCount64();
+			} else if (op == up->wr && eof_pending) {
+				DWORD zero;
+				DWORD we = aio_result(op, &zero);
+				eof_pending = 0;
+				eof_sent = 1;
+				if (we != 0 && !flow_gone_error(we)) {
+					e = we;
+					e_op = "write";
+					e_on = name;
+				}
 			} else {
 				e = flow_write_done(f);
 				e_op = "write";

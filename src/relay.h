@@ -21,6 +21,7 @@ struct relay_cfg {
 	long long linger_ms;    /* -q: after stdin EOF receive this long; -1 until the peer closes */
 	long long idle_ms;      /* -i: end a connection idle this long; -1 never */
 	struct dump *dump;      /* -x: where blocks are dumped, or NULL */
+	int eof_message;        /* --eof-message: send and honour zero-length messages as EOF */
 };
 
 /* How a relay ended; every way is listed at the top of relay_run's loop. */

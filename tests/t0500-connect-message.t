@@ -61,4 +61,28 @@ test_expect_success 'connect -m to a byte-type pipe is refused with exit 1' '
 	kill_tree $server
 '
 
+test_expect_success '--eof-message on both sides: each ends when both are done, no -q needed' '
+	head -c 300000 /dev/urandom >up &&
+	head -c 100000 /dev/urandom >down &&
+	bg server pc serve -v -m --eof-message "$P-eof" <down >sout 2>serr &&
+	wait_for serr "listening on" &&
+	pc connect -m --eof-message "$P-eof" <up >cout 2>cerr &&
+	wait_status $server 0 &&
+	same_file up sout && same_file down cout &&
+	empty_file cerr
+'
+
+test_expect_success '--eof-message sends a zero-length message at stdin EOF' '
+	bg server helper msgtool serve-recv "$P-eof2" </dev/null >sizes 2>serr &&
+	wait_for serr ready &&
+	printf "abc" | pc connect -m -q 0 --eof-message "$P-eof2" >/dev/null &&
+	wait_status $server 0 &&
+	printf "3\n0\n" >want && same_file want sizes
+'
+
+test_expect_success '--eof-message needs -m' '
+	expect_status 2 pc connect --eof-message x 2>err &&
+	grep_file "needs -m" err
+'
+
 test_done
