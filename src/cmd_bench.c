@@ -1320,7 +1320,8 @@ measure(struct bench *b, enum test test, int msg, DWORD size, struct row *r,
     struct row *r2)
 {
 	struct opts *o = b->o;
-	int ov = test == T_BOTH || o->overlapped;
+	/* Anonymous pipes cannot be overlapped. */
+	int ov = test != 0 && (test == T_BOTH || o->overlapped);
 	DWORD buffer = o->buffer ? o->buffer : test == T_ECHO ? 65536 : size;
 	uint64_t amount = test == T_ECHO ? o->count : o->bytes;
 	struct run_out out;
@@ -1374,8 +1375,13 @@ measure(struct bench *b, enum test test, int msg, DWORD size, struct row *r,
 			free(out.samples);
 			return EXIT_FAIL;
 		}
+		/* A clock that did not move (a tiny run) is not a division by 0. */
 		if (secs <= 0)
 			secs = 1e-9;
+		if (out.up_s <= 0)
+			out.up_s = 1e-9;
+		if (out.down_s <= 0)
+			out.down_s = 1e-9;
 		if (run < 0) {
 			/* The warm-up sets the volume for --time. */
 			if (o->time_ms >= 0) {
@@ -1402,6 +1408,7 @@ measure(struct bench *b, enum test test, int msg, DWORD size, struct row *r,
 			r->rate[r->nruns] = (double)out.up_done / 1048576.0 / out.up_s;
 			r2->rate[r2->nruns] = (double)out.down_done / 1048576.0 / out.down_s;
 			r2->verified[r2->nruns++] = out.down_done;
+			got = out.up_done;
 		} else {
 			r->rate[r->nruns] = (double)got / 1048576.0 / secs;
 		}

@@ -23,7 +23,7 @@ test_expect_success 'byte mode: both directions dumped exactly, stdout unchanged
 '
 
 test_expect_success 'message mode: message boundaries and lengths, zero-length too' '
-	bg server helper msgtool serve-send "$P-m" 20 0 5 </dev/null 2>serr &&
+	bg server helper msgtool serve-send-wait "$P-m" 20 0 5 </dev/null 2>serr &&
 	wait_for serr ready &&
 	printf "one block" | pc connect -m -q 1 --hex-dump=dump.txt "$P-m" >cout 2>cerr &&
 	wait_status $server 0 &&

@@ -3,6 +3,8 @@
  *
  *   msgtool serve-send NAME SIZE...  serve a message pipe, send messages
  *   msgtool serve-recv NAME          serve a message pipe, print each message's size
+ *   msgtool serve-send-wait NAME SIZE...  as serve-send, then wait for one
+ *                                    message from the client before closing
  *   msgtool send NAME SIZE...        connect, send messages in message mode
  *   msgtool recv NAME                connect, print each message's size
  *   msgtool gen SIZE...              the bytes those messages hold, on stdout
@@ -142,6 +144,13 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "serve-send") == 0) {
 		h = serve(argv[2]);
 		send_all(h, argc - 3, argv + 3);
+	} else if (strcmp(argv[1], "serve-send-wait") == 0) {
+		h = serve(argv[2]);
+		send_all(h, argc - 3, argv + 3);
+		char one[65536];
+		DWORD n;
+		if (!ReadFile(h, one, sizeof one, &n, NULL) && GetLastError() != ERROR_MORE_DATA)
+			fail("ReadFile");
 	} else if (strcmp(argv[1], "serve-recv") == 0) {
 		h = serve(argv[2]);
 		recv_all(h);
