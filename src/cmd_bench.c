@@ -37,7 +37,10 @@
  * control pipe and Ctrl-C at once); each part of a run (send, receive,
  * echo, ping) is one thread doing blocking I/O. A part's struct is written
  * by its thread only until the thread ends, and read by the main thread
- * only after that.
+ * only after that. Parts and the buffers they write live on the heap: on
+ * Ctrl-C the command returns while a part may still be blocked in a call,
+ * so they are left allocated (the process is ending), never on a stack
+ * that is unwound or freed under them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -718,44 +721,57 @@ serve_session(struct server *s, HANDLE ctl, char *err, size_t errlen)
 		else if ((dh = create_pipe(dname, (int)h.msg, (int)h.ov,
 		    h.buffer, s->remote, &e)) == NULL)
 			rep.status = e;
-		struct part acc = { .kind = P_ACCEPT, .h = dh, .ov = (int)h.ov };
-		struct part a = { .h = dh, .ov = (int)h.ov, .msg = (int)h.msg,
-		    .size = h.size, .bytes = h.bytes };
-		struct part b = a;
-		acc.pair = &a;
-		switch (h.test) {
-		case T_UP:
-			a.kind = P_SINK;
-			break;
-		case T_DOWN:
-			a.kind = P_SOURCE;
-			break;
-		case T_BOTH:
-			a.kind = P_SINK;
-			b.kind = P_SOURCE;
-			acc.pair2 = &b;
-			break;
-		default:
-			a.kind = P_ECHO;
-			break;
-		}
-		/* The receiving clock starts before the client can know the data
-		 * pipe exists, so no byte it sends is ever before the clock. */
-		a.t0 = now_us();
-		if ((e = ctl_io(ctl, 0, &rep, sizeof rep, &n)) != 0 ||
-		    (e = ctl_read_start(ctl, &next, &o, ev)) != 0) {
+		/* acc, a, b: see the design note on why they are on the heap. */
+		struct part *pp = calloc(3, sizeof *pp);
+		if (pp == NULL) {
+			e = ERROR_NOT_ENOUGH_MEMORY;
 			if (dh != NULL)
 				CloseHandle(dh);
 			break;
 		}
-		if (dh == NULL)
+		struct part *acc = &pp[0], *a = &pp[1], *b = &pp[2];
+		*acc = (struct part){ .kind = P_ACCEPT, .h = dh, .ov = (int)h.ov };
+		*a = (struct part){ .h = dh, .ov = (int)h.ov, .msg = (int)h.msg,
+		    .size = h.size, .bytes = h.bytes };
+		*b = *a;
+		acc->pair = a;
+		switch (h.test) {
+		case T_UP:
+			a->kind = P_SINK;
+			break;
+		case T_DOWN:
+			a->kind = P_SOURCE;
+			break;
+		case T_BOTH:
+			a->kind = P_SINK;
+			b->kind = P_SOURCE;
+			acc->pair2 = b;
+			break;
+		default:
+			a->kind = P_ECHO;
+			break;
+		}
+		/* The receiving clock starts before the client can know the data
+		 * pipe exists, so no byte it sends is ever before the clock. */
+		a->t0 = now_us();
+		if ((e = ctl_io(ctl, 0, &rep, sizeof rep, &n)) != 0 ||
+		    (e = ctl_read_start(ctl, &next, &o, ev)) != 0) {
+			if (dh != NULL)
+				CloseHandle(dh);
+			free(pp);
+			break;
+		}
+		if (dh == NULL) {
+			free(pp);
 			continue;
+		}
 		if (s->verbose >= 2)
 			say("bench %s: run %lu on %s", s->name, (unsigned long)rep.seq, dname);
-		HANDLE t = part_start(&acc);
+		HANDLE t = part_start(acc);
 		if (t == NULL) {
 			e = GetLastError();
 			CloseHandle(dh);
+			free(pp);
 			break;
 		}
 		DWORD w = wait_threads(&t, 1, ev);
@@ -766,24 +782,26 @@ serve_session(struct server *s, HANDLE ctl, char *err, size_t errlen)
 			w = wait_threads(&t, 1, NULL);
 		}
 		if (w == ERROR_OPERATION_ABORTED) {
-			/* The process is about to exit; the thread dies with it. */
+			/* The process is about to exit; the parts die with it,
+			 * and keep their memory till then (pp is not freed). */
 			e = w;
 			break;
 		}
 
 		struct result res = { MAGIC, 0, 0, 0, 0, "" };
-		struct part *bad = acc.err ? &acc : a.err ? &a : b.err ? &b : NULL;
+		struct part *bad = acc->err ? acc : a->err ? a : b->err ? b : NULL;
 		if (bad != NULL) {
 			res.status = bad->err;
 			snprintf(res.text, sizeof res.text, "%s", bad->text);
 		}
-		res.done = a.done;
-		if (a.kind == P_SINK && a.t1 > a.t0)
-			res.elapsed_ns = (uint64_t)((a.t1 - a.t0) * 1000.0);
+		res.done = a->done;
+		if (a->kind == P_SINK && a->t1 > a->t0)
+			res.elapsed_ns = (uint64_t)((a->t1 - a->t0) * 1000.0);
 		CloseHandle(dh);
 		if (bad != NULL && s->verbose)
 			say("bench %s: run %lu failed: %s", s->name,
 			    (unsigned long)rep.seq, bad->text);
+		free(pp);
 		e = ctl_io(ctl, 0, &res, sizeof res, &n);
 	}
 	if (e != ERROR_OPERATION_ABORTED && e != 0) {
@@ -932,80 +950,86 @@ client_run(struct client *c, enum test test, int msg, DWORD size,
 		return EXIT_FAIL;
 	}
 
-	struct part a = { .h = dh, .ov = ov, .msg = msg, .size = size,
+	/* a, b: see the design note on why they are on the heap. */
+	struct part *pp = calloc(2, sizeof *pp);
+	if (pp == NULL) {
+		say("bench: out of memory");
+		CloseHandle(dh);
+		return EXIT_FAIL;
+	}
+	struct part *a = &pp[0], *b = &pp[1];
+	*a = (struct part){ .h = dh, .ov = ov, .msg = msg, .size = size,
 	    .bytes = bytes, .t0 = t0, .samples = out->samples };
-	struct part b = a;
+	*b = *a;
 	int np = 1;
 	switch (test) {
 	case T_UP:
-		a.kind = P_SOURCE;
+		a->kind = P_SOURCE;
 		break;
 	case T_DOWN:
-		a.kind = P_SINK;
+		a->kind = P_SINK;
 		break;
 	case T_BOTH:
-		a.kind = P_SINK;
-		b.kind = P_SOURCE;
+		a->kind = P_SINK;
+		b->kind = P_SOURCE;
 		np = 2;
 		break;
 	case T_ECHO:
-		a.kind = P_PING;
+		a->kind = P_PING;
 		break;
 	}
-	HANDLE ts[2] = { part_start(&a), np > 1 ? part_start(&b) : NULL };
+	HANDLE ts[2] = { part_start(a), np > 1 ? part_start(b) : NULL };
 	if (ts[0] == NULL || (np > 1 && ts[1] == NULL)) {
 		say_winerr(GetLastError(), "bench: start a thread");
-		return EXIT_FAIL;
+		return EXIT_FAIL;       /* a started part keeps pp: not freed */
 	}
 	e = wait_threads(ts, np, NULL);
 	if (e == ERROR_OPERATION_ABORTED)
-		return EXIT_INTR;
+		return EXIT_INTR;       /* the parts may still run: pp is kept */
 	/* Closing our end is what ends the server's echo. */
 	CloseHandle(dh);
 
+	int status = EXIT_FAIL;
+	struct part *bad = a->err ? a : b->err ? b : NULL;
 	if ((e = ctl_io(c->ctl, 1, &res, sizeof res, &n)) != 0) {
 		if (e == ERROR_OPERATION_ABORTED)
-			return EXIT_INTR;
-		say_winerr(e, "bench %s: control pipe", c->name);
-		return EXIT_FAIL;
-	}
-	if (n != sizeof res || memcmp(res.magic, MAGIC, 8) != 0) {
+			status = EXIT_INTR;
+		else
+			say_winerr(e, "bench %s: control pipe", c->name);
+	} else if (n != sizeof res || memcmp(res.magic, MAGIC, 8) != 0) {
 		say("bench %s: the server's result is not a bench server's", c->name);
-		return EXIT_FAIL;
-	}
-	struct part *bad = a.err ? &a : b.err ? &b : NULL;
-	if (bad != NULL) {
+	} else if (bad != NULL) {
 		say_winerr(bad->err, "bench %s: %s", dname, bad->text);
-		return EXIT_FAIL;
-	}
-	if (res.status != 0) {
+	} else if (res.status != 0) {
 		res.text[sizeof res.text - 1] = '\0';
 		say_winerr(res.status, "bench %s: the server: %s", dname, res.text);
-		return EXIT_FAIL;
+	} else {
+		status = EXIT_OK;
+		ZeroMemory(out, offsetof(struct run_out, samples));
+		switch (test) {
+		case T_UP:
+			out->up_done = res.done;
+			out->up_s = (double)res.elapsed_ns / 1e9;
+			break;
+		case T_DOWN:
+			out->down_done = a->done;
+			out->down_s = (a->t1 - a->t0) / 1e6;
+			break;
+		case T_BOTH:
+			out->up_done = res.done;
+			out->up_s = (double)res.elapsed_ns / 1e9;
+			out->down_done = a->done;
+			out->down_s = (a->t1 - a->t0) / 1e6;
+			break;
+		case T_ECHO:
+			/* Round trips the client verified and the server echoed. */
+			out->down_done = a->done < res.done ? a->done : res.done;
+			out->down_s = (a->t1 - a->t0) / 1e6;
+			break;
+		}
 	}
-	ZeroMemory(out, offsetof(struct run_out, samples));
-	switch (test) {
-	case T_UP:
-		out->up_done = res.done;
-		out->up_s = (double)res.elapsed_ns / 1e9;
-		break;
-	case T_DOWN:
-		out->down_done = a.done;
-		out->down_s = (a.t1 - a.t0) / 1e6;
-		break;
-	case T_BOTH:
-		out->up_done = res.done;
-		out->up_s = (double)res.elapsed_ns / 1e9;
-		out->down_done = a.done;
-		out->down_s = (a.t1 - a.t0) / 1e6;
-		break;
-	case T_ECHO:
-		/* Round trips the client verified and the server echoed. */
-		out->down_done = a.done < res.done ? a.done : res.done;
-		out->down_s = (a.t1 - a.t0) / 1e6;
-		break;
-	}
-	return 0;
+	free(pp);
+	return status;
 }
 
 /* One run of anonymous-pipe throughput, in this process. */
@@ -1017,28 +1041,40 @@ anon_run(DWORD size, DWORD buffer, uint64_t bytes, struct run_out *out)
 		say_winerr(GetLastError(), "bench: create an anonymous pipe");
 		return EXIT_FAIL;
 	}
-	struct part src = { .kind = P_SOURCE, .h = w, .size = size, .bytes = bytes };
-	struct part snk = { .kind = P_SINK, .h = r, .size = size, .bytes = bytes };
-	snk.t0 = now_us();
-	HANDLE ts[2] = { part_start(&snk), part_start(&src) };
+	/* On the heap, as client_run's parts. */
+	struct part *pp = calloc(2, sizeof *pp);
+	if (pp == NULL) {
+		say("bench: out of memory");
+		CloseHandle(r);
+		CloseHandle(w);
+		return EXIT_FAIL;
+	}
+	struct part *snk = &pp[0], *src = &pp[1];
+	*src = (struct part){ .kind = P_SOURCE, .h = w, .size = size, .bytes = bytes };
+	*snk = (struct part){ .kind = P_SINK, .h = r, .size = size, .bytes = bytes };
+	snk->t0 = now_us();
+	HANDLE ts[2] = { part_start(snk), part_start(src) };
 	if (ts[0] == NULL || ts[1] == NULL) {
 		say_winerr(GetLastError(), "bench: start a thread");
 		return EXIT_FAIL;
 	}
 	DWORD e = wait_threads(ts, 2, NULL);
-	CloseHandle(r);
-	CloseHandle(w);
 	if (e == ERROR_OPERATION_ABORTED)
 		return EXIT_INTR;
-	struct part *bad = snk.err ? &snk : src.err ? &src : NULL;
+	CloseHandle(r);
+	CloseHandle(w);
+	struct part *bad = snk->err ? snk : src->err ? src : NULL;
+	int status = EXIT_OK;
 	if (bad != NULL) {
 		say_winerr(bad->err, "bench: anonymous pipe: %s", bad->text);
-		return EXIT_FAIL;
+		status = EXIT_FAIL;
+	} else {
+		ZeroMemory(out, offsetof(struct run_out, samples));
+		out->down_done = snk->done;
+		out->down_s = (snk->t1 - snk->t0) / 1e6;
 	}
-	ZeroMemory(out, offsetof(struct run_out, samples));
-	out->down_done = snk.done;
-	out->down_s = (snk.t1 - snk.t0) / 1e6;
-	return 0;
+	free(pp);
+	return status;
 }
 
 /* ---- output ---- */
@@ -1362,7 +1398,9 @@ measure(struct bench *b, enum test test, int msg, DWORD size, struct row *r,
 		    : client_run(b->c, test, msg, size, buffer, ov, amount, &out);
 		if (rc != 0) {
 			progress_clear(&b->pg);
-			free(out.samples);
+			/* Interrupted, a ping part may still write its samples. */
+			if (rc != EXIT_INTR)
+				free(out.samples);
 			return rc;
 		}
 		uint64_t got = test == T_UP ? out.up_done : out.down_done;
@@ -1668,6 +1706,8 @@ run_client(struct opts *o, const char *name, int local)
 		CloseHandle(c.ctl);
 	if (status == EXIT_OK && o->json)
 		status = print_json(&b, name, local);
+	if (status == EXIT_INTR)
+		return status;  /* parts may still run; the process is ending */
 	for (int i = 0; i < b.nrows; i++)
 		free(b.rows[i].lat);
 	free(b.rows);
@@ -1805,9 +1845,14 @@ cmd_bench(int argc, char **argv)
 		return usage_error("bench", "--quiet and -v cannot be combined");
 	if (o.time_ms >= 0 && bytes_given)
 		return usage_error("bench", "--time and --bytes cannot be combined");
-	if (o.serve && client_only)
-		return usage_error("bench", "--serve takes no measuring options "
-		    "(the client chooses what to measure)");
+	if (o.serve && client_only) {
+		const char *word = "?";
+		for (i = 0; longopts[i].name != NULL; i++)
+			if (longopts[i].val == client_only)
+				word = longopts[i].name;
+		return usage_error("bench", "--serve and --%s cannot be combined "
+		    "(the client chooses what to measure)", word);
+	}
 	if (!o.serve && server_only)
 		return usage_error("bench", "--max-clients and --allow-remote need --serve");
 	if (o.serve && optind >= argc)
@@ -1853,7 +1898,9 @@ cmd_bench(int argc, char **argv)
 		return run_client(&o, name, 1);        /* no pipe to serve */
 
 	/* Serve a private name on a thread, and be its client. */
-	struct local_server ls = { .s = { .name = name } };
+	/* Static: the server thread may outlive this frame on Ctrl-C. */
+	static struct local_server ls;
+	ls.s.name = name;
 	DWORD e;
 
 	ls.ctl = create_pipe(name, 1, 1, 4096, 0, &e);

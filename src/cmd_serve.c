@@ -104,6 +104,9 @@ default_sddl(int everyone, char *out, size_t len)
 	return r == 0 ? 0 : ERROR_INVALID_SID;
 }
 
+/* -k: the instance being served and three spares listening. */
+#define KEEP_OPEN_INSTANCES 4
+
 /* The -v line for a client that connected; ID 0 for unnumbered clients. */
 static void
 say_client(HANDLE client, unsigned long id, const char *name)
@@ -120,6 +123,33 @@ say_client(HANDLE client, unsigned long id, const char *name)
 		say("client %lu connected to %s (%s)", id, name, who);
 	else
 		say("client connected to %s (%s)", name, who);
+}
+
+/*
+ * Relays one connected client of the default or -k mode, closes it, and
+ * returns the exit status its end deserves (LAST: the server ends with it).
+ */
+static int
+serve_one(struct relay *rl, HANDLE client, const char *name,
+    const struct cli_relay *c, int last)
+{
+	char err[1024];
+	if (c->verbose)
+		say_client(client, 0, name);
+	struct relay_stats st;
+	ULONGLONG t0 = GetTickCount64();
+	enum relay_end end = relay_run(rl, client, name, &st, err, sizeof err);
+	CloseHandle(client);
+	if (c->verbose) {
+		char line[256];
+		relay_stats_text(&st, GetTickCount64() - t0, line, sizeof line);
+		say("client gone from %s: %s", name, line);
+	}
+	int status = relay_exit(end, "serve", name, c->idle_ms, err, c->quiet, last);
+	/* Ctrl-C or a reader of stdout gone: the server ends, whatever -k says. */
+	if (end == RELAY_INTERRUPTED)
+		return EXIT_INTR;
+	return status;
 }
 
 /*
@@ -341,7 +371,7 @@ cmd_serve(int argc, char **argv)
 		.max_instances = exec_mode
 		    ? (DWORD)(max_instances ? max_instances : 32) + 1
 		    : broker ? (DWORD)(max_instances ? max_instances : 16)
-		    : keep_open ? 2 : 1,
+		    : keep_open ? KEEP_OPEN_INSTANCES : 1,
 		.buffer = (DWORD)buffer,
 	};
 	s.wname = utf8_to_wide(pn.full);
@@ -382,12 +412,21 @@ cmd_serve(int argc, char **argv)
 	if (c.verbose >= 2)
 		say("security descriptor of %s: %s", pn.full, sd_text);
 
-	/* Two slots, swapped by pointer: a pending ConnectNamedPipe holds the
-	 * address of its OVERLAPPED, so an instance never moves in memory. */
-	struct instance slot[2];
-	struct instance *cur = &slot[0], *next = &slot[1];
-	ZeroMemory(slot, sizeof slot);
+	/* The first instance: FILE_FLAG_FIRST_PIPE_INSTANCE. It never moves
+	 * once armed (a pending ConnectNamedPipe holds its OVERLAPPED), and
+	 * the modes that hand it to the acceptor take it unarmed. */
+	static struct instance first;
+	struct instance *cur = &first;
 	DWORD e = instance_create(&s, cur, 1);
+	DWORD others = 0;
+	/* FILE_FLAG_FIRST_PIPE_INSTANCE makes Windows refuse a name that is
+	 * taken. Wine ignores the flag when the other server allows more
+	 * instances, and joins its pipe; one instance more than ours says so. */
+	if (e == 0 && GetNamedPipeHandleStateW(cur->h, NULL, &others, NULL, NULL,
+	    NULL, 0) && others > 1) {
+		instance_close(cur);
+		e = ERROR_ACCESS_DENIED;
+	}
 	if (e != 0) {
 		if (e == ERROR_ACCESS_DENIED || e == ERROR_PIPE_BUSY)
 			say_winerr(e, "serve %s: name already in use", pn.full);
@@ -398,7 +437,7 @@ cmd_serve(int argc, char **argv)
 	/* With a COMMAND the instance moves into serve_exec's listeners, so it
 	 * is armed there: a pending ConnectNamedPipe pins its OVERLAPPED.
 	 * Clients can open it already; ConnectNamedPipe then reports them. */
-	if (!exec_mode && !broker && (e = instance_arm(cur)) != 0) {
+	if (!exec_mode && !broker && !keep_open && (e = instance_arm(cur)) != 0) {
 		say_winerr(e, "serve %s: wait for a client", pn.full);
 		return EXIT_FAIL;
 	}
@@ -449,51 +488,48 @@ cmd_serve(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 
-	int status = EXIT_OK;
-	for (long long served = 0;;) {
+	if (!keep_open) {
 		if ((e = instance_wait(cur)) != 0) {
 			if (e == ERROR_OPERATION_ABORTED)
 				return EXIT_INTR;
 			say_winerr(e, "serve %s: wait for a client", pn.full);
 			return EXIT_FAIL;
 		}
-		served++;
-		int more = keep_open && (max_clients == 0 || served < max_clients);
+		return serve_one(rl, cur->h, pn.full, &c, 1);
+	}
 
-		/* Arm the next instance before serving this client. */
-		if (more) {
-			if ((e = instance_create(&s, next, 0)) != 0 ||
-			    (e = instance_arm(next)) != 0) {
-				if (!c.quiet)
-					say_winerr(e, "serve %s: create the next instance "
-					    "(will retry after this client)", pn.full);
-				instance_close(next);
-			}
-		}
-		if (c.verbose)
-			say_client(cur->h, 0, pn.full);
-
-		struct relay_stats st;
-		ULONGLONG t0 = GetTickCount64();
-		enum relay_end end = relay_run(rl, cur->h, pn.full, &st, err, sizeof err);
-		instance_close(cur);
-		if (c.verbose) {
-			char line[256];
-			relay_stats_text(&st, GetTickCount64() - t0, line, sizeof line);
-			say("client gone from %s: %s", pn.full, line);
-		}
-		status = relay_exit(end, "serve", pn.full, c.idle_ms, err, c.quiet, !more);
-		if (end == RELAY_INTERRUPTED || end == RELAY_STDOUT_CLOSED ||
-		    !more)
-			return status;
-		if (next->h != NULL) {
-			struct instance *t = cur;
-			cur = next;
-			next = t;
-		} else if ((e = instance_create(&s, cur, 0)) != 0 ||
-		    (e = instance_arm(cur)) != 0) {
-			say_winerr(e, "serve %s: create the next instance", pn.full);
+	/* -k: spare instances stay armed while a client is served (the
+	 * acceptor re-arms one as soon as a client takes it), so clients that
+	 * come in quick succession wait in their own instance instead of
+	 * finding none listening; they are served in the order they came. */
+	if ((e = acceptor_start(&s, cur, KEEP_OPEN_INSTANCES)) != 0) {
+		say_winerr(e, "serve %s: wait for a client", pn.full);
+		return EXIT_FAIL;
+	}
+	for (long long served = 0;;) {
+		if ((e = acceptor_fill(&s, 0)) != 0) {
+			say_winerr(e, "serve %s: create an instance", pn.full);
 			return EXIT_FAIL;
 		}
+		HANDLE client = acceptor_take();
+		if (client == NULL) {
+			HANDLE hs[2] = { interrupt_event(), acceptor_event() };
+			DWORD w = WaitForMultipleObjects(2, hs, FALSE, INFINITE);
+			if (w == WAIT_OBJECT_0)
+				return EXIT_INTR;
+			if (w == WAIT_FAILED) {
+				say_winerr(GetLastError(), "serve %s: wait for a client", pn.full);
+				return EXIT_FAIL;
+			}
+			continue;
+		}
+		served++;
+		int more = max_clients == 0 || served < max_clients;
+		/* The instance this client took is replaced before it is served. */
+		if (more && (e = acceptor_fill(&s, 1)) != 0 && !c.quiet)
+			say_winerr(e, "serve %s: create a spare instance", pn.full);
+		int status = serve_one(rl, client, pn.full, &c, !more);
+		if (status == EXIT_INTR || !more || relay_stdout_gone(rl))
+			return status;
 	}
 }

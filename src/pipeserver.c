@@ -175,8 +175,8 @@ struct listener {
 
 /* Written by thread-pool callbacks, read by the main thread, under lock. */
 static SRWLOCK ready_lock = SRWLOCK_INIT;
-static int *ready;              /* indexes of listeners whose client came */
-static int nready;
+static int *ready;              /* ring of listeners whose client came, oldest first */
+static int ready_head, nready;
 static HANDLE ready_event;      /* auto-reset: something was queued */
 static struct listener *listeners;
 static int nlisteners;          /* TOTAL */
@@ -187,7 +187,7 @@ on_connect(PVOID arg, BOOLEAN timed_out)
 {
 	(void)timed_out;
 	AcquireSRWLockExclusive(&ready_lock);
-	ready[nready++] = (int)(INT_PTR)arg;
+	ready[(ready_head + nready++) % nlisteners] = (int)(INT_PTR)arg;
 	ReleaseSRWLockExclusive(&ready_lock);
 	SetEvent(ready_event);
 }
@@ -260,8 +260,11 @@ acceptor_take(void)
 	for (;;) {
 		int i = -1;
 		AcquireSRWLockExclusive(&ready_lock);
-		if (nready > 0)
-			i = ready[--nready];
+		if (nready > 0) {
+			i = ready[ready_head];
+			ready_head = (ready_head + 1) % nlisteners;
+			nready--;
+		}
 		ReleaseSRWLockExclusive(&ready_lock);
 		if (i < 0)
 			return NULL;

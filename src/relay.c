@@ -80,6 +80,12 @@ relay_new(HANDLE in, HANDLE out, const struct relay_cfg *cfg, char *err,
 }
 
 int
+relay_stdout_gone(const struct relay *r)
+{
+	return r->down.dead;
+}
+
+int
 relay_stdin_done(const struct relay *r)
 {
 	return r->up.eof && r->up.count == 0;

@@ -59,6 +59,9 @@ struct relay *relay_new(HANDLE in, HANDLE out, const struct relay_cfg *cfg,
 enum relay_end relay_run(struct relay *r, HANDLE pipe, const char *name,
     struct relay_stats *st, char *err, size_t errlen);
 
+/* Nonzero once the reader of stdout has gone away. */
+int relay_stdout_gone(const struct relay *r);
+
 /* Nonzero once stdin has ended and everything read from it has been sent. */
 int relay_stdin_done(const struct relay *r);
 

@@ -12,6 +12,31 @@ test_expect_success 'a name already in use is refused with exit 5' '
 	kill_tree $first
 '
 
+# Wine ignores FILE_FLAG_FIRST_PIPE_INSTANCE when the pipe that holds the
+# name allows more instances: its CreateNamedPipeW joins that pipe. pipecat
+# then sees two instances where it made one, and refuses as Windows would.
+test_expect_success 'a name held by a server that allows many instances is refused too' '
+	bg first pc serve -v -b "$P-many" </dev/null >/dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	expect_status 5 pc serve "$P-many" </dev/null >out 2>err &&
+	grep_file "^pipecat: serve .*$P-many: name already in use: .*\([0-9]+\)$" err &&
+	kill_tree $first
+'
+
+# cmd.exe opens the pipe once per echo and never retries on "busy". (Wine's
+# cmd also prints "Invalid function." for each, as it tries to seek the
+# pipe; the data is written all the same.)
+printf '@echo off\r\necho one> \\\\.\\pipe\\%s\r\necho two> \\\\.\\pipe\\%s\r\necho three> \\\\.\\pipe\\%s\r\n' \
+    "$P-quick" "$P-quick" "$P-quick" >burst.cmd
+test_expect_success '-k: clients in quick succession that never retry all get through' '
+	bg server pc serve -v --max-clients 3 "$P-quick" </dev/null >sout 2>serr &&
+	wait_for serr "listening on" &&
+	cat burst.cmd &&
+	timeout 30 $WINE cmd /c burst.cmd </dev/null >/dev/null 2>&1;
+	wait_status $server 0 &&
+	printf "one\r\ntwo\r\nthree\r\n" >want && same_file want sout
+'
+
 test_expect_success '-k serves clients one after another' '
 	bg server pc serve -v -k --recv-only "$P-k" </dev/null >sout 2>serr &&
 	wait_for serr "listening on" &&

@@ -21,13 +21,14 @@
 #   opens it to see whether it is the source file, then closes it and opens
 #   it again to write). The first open is a client that connects and leaves;
 #   the second finds no free instance ("Pipe busy.") unless serve -k has
-#   armed the next one in time. Not tested; see docs/pending-issue7.md.
-# - `set /p V=<FILE` takes one ReadFile's worth (up to 8191 characters)
-#   less a final LF or CR LF, not the first line as Windows does; so the
-#   test sends exactly one line.
+#   armed the next one in time (see the serve -k test below). Not tested.
+# - `set /p V=<FILE` takes all that one ReadFile returns (up to cmd's
+#   8 KiB line buffer) less a final LF or CR LF, not the first line as
+#   Windows does: "a\r\nb\r\n" sets V to "a\r\nb". So the test sends
+#   exactly one line.
 # - A failed redirection (no such pipe, access denied) prints Wine's
 #   message ("File not found.", "Access denied.") but leaves the exit status
-#   0; Windows' cmd sets it to 1. The tests check the message only.
+#   0 (Windows' cmd exits 1). For those the tests check the message only.
 . "$(dirname "$0")/lib/test-lib.sh"
 
 # wcmd LINE: run LINE with `cmd /c` (Wine's cmd under Wine, Windows' on
@@ -66,9 +67,12 @@ test_expect_success 'echo TEXT> \\.\pipe\NAME: serve gets the line, CR LF and al
 	grep_file "client gone from .*$P-echo: 0 bytes sent, 16 received" serr
 '
 
-# Each `echo` is a client of its own; each waits for the one before it to
-# be served (see docs/pending-issue7.md for clients that come faster). No
-# digit before the ">": cmd would take "1>" for a redirection of handle 1.
+# Each `echo` is a client of its own, and each here waits for the one
+# before it to be served. Without the waits, as in a batch file of echo
+# lines, a client can come while serve -k is still busy with the one
+# before and has not armed an instance for it yet: cmd does not retry a
+# busy pipe (WaitNamedPipe), so that line is lost. No digit before the
+# ">": cmd would take "1>" for a redirection of handle 1.
 test_expect_success 'serve -k takes echo clients one after another, in order' '
 	bg server pc serve -v --max-clients 3 "$P-k" </dev/null >sout 2>serr &&
 	wait_for serr "listening on .*$P-k\$" &&

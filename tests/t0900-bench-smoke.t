@@ -99,6 +99,20 @@ test_expect_success 'bench --tests anon needs no pipe server' '
 	grep_file "\"test\": \"anon\"" out.json
 '
 
+test_expect_success 'Ctrl-C ends a bench client mid-run with 130; the server goes on' '
+	bg server pc bench --serve -vv "$P-int" >/dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	bg client pc bench -n 1G -s 64K --mode byte --tests oneway,both "$P-int" >cout 2>cerr &&
+	wait_for serr "run 2 on " &&
+	kill_tree $client INT &&
+	wait_status $client 130 &&
+	wait_for serr "client gone" &&
+	pc bench --json -n 100000 -s 4K --mode byte --tests oneway -r 1 "$P-int" >out.json 2>err &&
+	check_json out.json 100000 0 1 2 &&
+	kill_tree $server INT &&
+	wait_status $server 130
+'
+
 test_expect_success 'pipecat help bench and bench --help print the usage' '
 	pc help bench >h1 && pc bench --help >h2 && same_file h1 h2 &&
 	grep_file "^usage: pipecat bench \[OPTIONS\] \[NAME\]" h1 &&
@@ -130,7 +144,7 @@ test_expect_success 'bench: conflicting options are usage errors (exit 2)' '
 	expect_status 2 pc bench --serve 2>e2 &&
 	grep_file "^pipecat: bench: --serve needs a pipe NAME$" e2 &&
 	expect_status 2 pc bench --serve --json "$P-x" 2>e3 &&
-	grep_file "^pipecat: bench: --serve takes no measuring options" e3 &&
+	grep_file "^pipecat: bench: --serve and --json cannot be combined" e3 &&
 	expect_status 2 pc bench --max-clients 1 2>e4 &&
 	grep_file "^pipecat: bench: --max-clients and --allow-remote need --serve$" e4 &&
 	expect_status 2 pc bench -v --quiet 2>e5 &&
