@@ -83,30 +83,6 @@ struct facts {
 	int may_read, may_write; /* 1 yes, 0 no, -1 unknown */
 };
 
-/* Prints FMT to stdout; returns 0, or -1 once stdout has failed. */
-static int __attribute__((format(printf, 1, 2)))
-out(const char *fmt, ...)
-{
-	va_list ap;
-	char small[512], *text = small;
-
-	va_start(ap, fmt);
-	int n = vsnprintf(small, sizeof small, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return -1;
-	if ((size_t)n >= sizeof small) {
-		if ((text = malloc((size_t)n + 1)) == NULL)
-			return -1;
-		va_start(ap, fmt);
-		vsnprintf(text, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	}
-	int r = print_stdout(text) == EXIT_OK ? 0 : -1;
-	if (text != small)
-		free(text);
-	return r;
-}
 
 /* S as a JSON string in a new heap block, or "null" for NULL. */
 static char *
@@ -364,20 +340,20 @@ print_text(const char *name, const struct facts *f)
 		dir = dir_text[f->local.NamedPipeConfiguration];
 	const char *rm = read_mode(f);
 
-	return out("pipe:              %s\n", name) ||
-	    out("server pid:        %s\n", pid) ||
-	    out("server image:      %s\n", f->image ? f->image : u) ||
-	    out("server session:    %s\n", session) ||
-	    out("type:              %s\n", pipe_type(f) ? pipe_type(f) : u) ||
-	    out("direction:         %s\n", dir ? dir : u) ||
-	    out("in buffer:         %s\n", inb) ||
-	    out("out buffer:        %s\n", outb) ||
-	    out("instances:         %s\n", cur) ||
-	    out("max instances:     %s\n", max) ||
-	    out("opened end:        %s\n", pipe_end(f) ? pipe_end(f) : u) ||
-	    out("client read mode:  %s\n", rm ? rm : u) ||
-	    out("may open to read:  %s\n", yes_no(f->may_read) ? yes_no(f->may_read) : u) ||
-	    out("may open to write: %s\n", yes_no(f->may_write) ? yes_no(f->may_write) : u)
+	return printf_stdout("pipe:              %s\n", name) ||
+	    printf_stdout("server pid:        %s\n", pid) ||
+	    printf_stdout("server image:      %s\n", f->image ? f->image : u) ||
+	    printf_stdout("server session:    %s\n", session) ||
+	    printf_stdout("type:              %s\n", pipe_type(f) ? pipe_type(f) : u) ||
+	    printf_stdout("direction:         %s\n", dir ? dir : u) ||
+	    printf_stdout("in buffer:         %s\n", inb) ||
+	    printf_stdout("out buffer:        %s\n", outb) ||
+	    printf_stdout("instances:         %s\n", cur) ||
+	    printf_stdout("max instances:     %s\n", max) ||
+	    printf_stdout("opened end:        %s\n", pipe_end(f) ? pipe_end(f) : u) ||
+	    printf_stdout("client read mode:  %s\n", rm ? rm : u) ||
+	    printf_stdout("may open to read:  %s\n", yes_no(f->may_read) ? yes_no(f->may_read) : u) ||
+	    printf_stdout("may open to write: %s\n", yes_no(f->may_write) ? yes_no(f->may_write) : u)
 	    ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -412,7 +388,7 @@ print_json(const char *name, const struct facts *f)
 		snprintf(inb, sizeof inb, "%lu", in);
 		snprintf(outb, sizeof outb, "%lu", ob);
 	}
-	int r = out("{\"name\": %s, \"server_pid\": %s, \"server_image\": %s, "
+	int r = printf_stdout("{\"name\": %s, \"server_pid\": %s, \"server_image\": %s, "
 	    "\"server_session\": %s, \"type\": %s, \"direction\": %s, "
 	    "\"in_buffer\": %s, \"out_buffer\": %s, \"instances\": %s, "
 	    "\"max_instances\": %s, \"end\": %s, \"client_read_mode\": %s, "

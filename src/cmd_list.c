@@ -85,30 +85,6 @@ struct rows {
 	size_t n, cap;
 };
 
-/* Prints FMT to stdout; returns 0, or -1 once stdout has failed. */
-static int __attribute__((format(printf, 1, 2)))
-out(const char *fmt, ...)
-{
-	va_list ap;
-	char small[512], *text = small;
-
-	va_start(ap, fmt);
-	int n = vsnprintf(small, sizeof small, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return -1;
-	if ((size_t)n >= sizeof small) {
-		if ((text = malloc((size_t)n + 1)) == NULL)
-			return -1;
-		va_start(ap, fmt);
-		vsnprintf(text, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	}
-	int r = print_stdout(text) == EXIT_OK ? 0 : -1;
-	if (text != small)
-		free(text);
-	return r;
-}
 
 /* Prints the one line for a failed NtQueryDirectoryFile and returns the
  * exit status. */
@@ -246,7 +222,7 @@ by_name(const void *a, const void *b)
 static int
 print_text(const struct rows *r)
 {
-	if (r->n > 0 && out("%9s  %9s  %s\n", "INSTANCES", "MAX", "NAME") != 0)
+	if (r->n > 0 && printf_stdout("%9s  %9s  %s\n", "INSTANCES", "MAX", "NAME") != 0)
 		return EXIT_FAIL;
 	for (size_t i = 0; i < r->n; i++) {
 		char max[24];
@@ -256,7 +232,7 @@ print_text(const struct rows *r)
 			snprintf(max, sizeof max, "%llu", r->v[i].max_instances);
 		/* Only the text form is defused; JSON has the exact name. */
 		pipelist_printable(r->v[i].name);
-		if (out("%9llu  %9s  %s\n", r->v[i].instances, max,
+		if (printf_stdout("%9llu  %9s  %s\n", r->v[i].instances, max,
 		    r->v[i].name) != 0)
 			return EXIT_FAIL;
 	}
@@ -266,7 +242,7 @@ print_text(const struct rows *r)
 static int
 print_json(const struct rows *r)
 {
-	if (out("[") != 0)
+	if (printf_stdout("[") != 0)
 		return EXIT_FAIL;
 	for (size_t i = 0; i < r->n; i++) {
 		size_t need = json_quote_size(strlen(r->v[i].name));
@@ -281,14 +257,14 @@ print_json(const struct rows *r)
 			snprintf(max, sizeof max, "-1");
 		else
 			snprintf(max, sizeof max, "%llu", r->v[i].max_instances);
-		int bad = out("%s\n  {\"name\": %s, \"instances\": %llu, "
+		int bad = printf_stdout("%s\n  {\"name\": %s, \"instances\": %llu, "
 		    "\"max_instances\": %s}", i ? "," : "", q, r->v[i].instances,
 		    max);
 		free(q);
 		if (bad)
 			return EXIT_FAIL;
 	}
-	return out(r->n ? "\n]\n" : "]\n") ? EXIT_FAIL : EXIT_OK;
+	return printf_stdout(r->n ? "\n]\n" : "]\n") ? EXIT_FAIL : EXIT_OK;
 }
 
 int

@@ -84,6 +84,30 @@ print_stdout(const char *text)
 }
 
 int
+printf_stdout(const char *fmt, ...)
+{
+	va_list ap;
+	char small[512], *text = small;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	if ((size_t)n >= sizeof small) {
+		if ((text = malloc((size_t)n + 1)) == NULL)
+			return -1;
+		va_start(ap, fmt);
+		vsnprintf(text, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	int r = print_stdout(text) == EXIT_OK ? 0 : -1;
+	if (text != small)
+		free(text);
+	return r;
+}
+
+int
 usage_error(const char *cmd, const char *fmt, ...)
 {
 	if (fmt != NULL) {

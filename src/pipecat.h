@@ -54,6 +54,9 @@ int usage_error(const char *cmd, const char *fmt, ...)
  */
 int option_error(const char *cmd, int opt, char **argv);
 
+/* Prints FMT to stdout; returns 0, or -1 once stdout has failed. */
+int printf_stdout(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Writes TEXT to stdout; returns EXIT_OK, or EXIT_FAIL if stdout failed. */
 int print_stdout(const char *text);
 
