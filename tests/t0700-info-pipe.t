@@ -36,8 +36,8 @@ check_info_json() {
 		$j->{direction} eq "duplex" or push @bad, "direction";
 		$j->{in_buffer} == 8192 or push @bad, "in_buffer";
 		$j->{out_buffer} == 8192 or push @bad, "out_buffer";
-		$j->{max_instances} == 2 or push @bad, "max_instances";
-		$j->{instances} =~ /^[12]$/ or push @bad, "instances";
+		$j->{max_instances} == 4 or push @bad, "max_instances";
+		$j->{instances} =~ /^[1-4]$/ or push @bad, "instances";
 		$j->{end} eq "client" or push @bad, "end";
 		$j->{client_read_mode} eq "byte" or push @bad, "client_read_mode";
 		$j->{server_pid} =~ /^[1-9][0-9]*$/ or push @bad, "server_pid";
@@ -98,7 +98,7 @@ test_expect_success 'to the server, info is a client that comes and goes without
 	empty_file sout
 '
 
-test_expect_success 'a byte pipe (serve -k --buffer 4096): byte type, at most 2 instances' '
+test_expect_success 'a byte pipe (serve -k --buffer 4096): byte type, at most 4 instances' '
 	bg server pc serve -v -k --buffer 4096 "$P-byte" </dev/null >sout 2>serr &&
 	wait_for serr "listening on" &&
 	pc info "$P-byte" >out 2>err &&
@@ -106,8 +106,8 @@ test_expect_success 'a byte pipe (serve -k --buffer 4096): byte type, at most 2 
 	is out type byte &&
 	is out "in buffer" "4096 bytes (client to server)" &&
 	is out "out buffer" "4096 bytes (server to client)" &&
-	is out "max instances" 2 &&
-	field out instances | grep -Eq "^[12]$" &&
+	is out "max instances" 4 &&
+	field out instances | grep -Eq "^[1-4]$" &&
 	kill_tree $server
 '
 
