@@ -141,7 +141,7 @@ struct broker {
 	struct aio_op in_rd, out_wr;
 	char *inbuf;
 	struct queue outq;
-	int in_eof, out_dead;
+	int in_eof, out_dead, out_failed;
 };
 
 static void
@@ -302,7 +302,7 @@ broker_run(struct server *s, struct instance *first, const struct broker_cfg *cf
 		if (interrupted())
 			return EXIT_INTR;
 		if (b->out_dead)
-			return EXIT_OK;
+			return b->out_failed ? EXIT_FAIL : EXIT_OK;
 		if (cfg->max_clients != 0 && (long long)b->gone >= cfg->max_clients &&
 		    b->nclients == 0 && b->outq.count == 0 && !b->out_wr.busy)
 			return EXIT_OK;
@@ -393,8 +393,10 @@ broker_run(struct server *s, struct instance *first, const struct broker_cfg *cf
 			} else if (op == &b->out_wr) {
 				DWORD we = aio_result(op, &got);
 				if (we != 0) {
-					if (we != ERROR_BROKEN_PIPE && we != ERROR_NO_DATA)
+					if (we != ERROR_BROKEN_PIPE && we != ERROR_NO_DATA) {
 						say_winerr(we, "write stdout");
+						b->out_failed = 1;
+					}
 					b->out_dead = 1;
 					queue_clear(&b->outq);
 				} else {

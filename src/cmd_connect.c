@@ -197,15 +197,15 @@ cmd_connect(int argc, char **argv)
 		return usage_error("connect", "unexpected argument \"%s\" after NAME",
 		    argv[optind + 1]);
 
+	struct pipename pn;
+	if (pipename_parse(argv[optind], &pn, err, sizeof err) != 0)
+		return usage_error("connect", "%s", err);
 	struct dump *dump = NULL;
 	if (c.hexdump && (dump = dump_open(c.hexdump_file, err, sizeof err)) == NULL) {
 		say("%s", err);
 		return EXIT_FAIL;
 	}
 
-	struct pipename pn;
-	if (pipename_parse(argv[optind], &pn, err, sizeof err) != 0)
-		return usage_error("connect", "%s", err);
 	wchar_t *wname = utf8_to_wide(pn.full);
 	if (wname == NULL) {
 		say_winerr(GetLastError(), "connect %s", pn.full);

@@ -131,16 +131,16 @@ say_client(HANDLE client, unsigned long id, const char *name)
  */
 static int
 serve_one(struct relay *rl, HANDLE client, const char *name,
-    const struct cli_relay *c, int last)
+    const struct cli_relay *c, int report, int last)
 {
 	char err[1024];
-	if (c->verbose)
+	if (report)
 		say_client(client, 0, name);
 	struct relay_stats st;
 	ULONGLONG t0 = GetTickCount64();
 	enum relay_end end = relay_run(rl, client, name, &st, err, sizeof err);
 	CloseHandle(client);
-	if (c->verbose) {
+	if (report) {
 		char line[256];
 		relay_stats_text(&st, GetTickCount64() - t0, line, sizeof line);
 		say("client gone from %s: %s", name, line);
@@ -319,8 +319,9 @@ cmd_serve(int argc, char **argv)
 	int exec_mode = command != NULL || exec_line != NULL;
 	if (broker && exec_mode)
 		return usage_error("serve", "-b and a COMMAND cannot be combined");
-	if ((broker || exec_mode) && c.hexdump)
-		return usage_error("serve", "-x does not apply with -b or a COMMAND");
+	if ((broker || exec_mode) && (c.hexdump || c.eof_message))
+		return usage_error("serve", "-x and --eof-message do not apply with -b "
+		    "or a COMMAND");
 	if (broker && (c.send_only || c.recv_only || c.linger_ms >= 0 ||
 	    c.idle_ms >= 0 || with_stderr))
 		return usage_error("serve", "-q, -i, --send-only, --recv-only and "
@@ -331,9 +332,11 @@ cmd_serve(int argc, char **argv)
 	if (exec_mode && (c.send_only || c.recv_only || c.linger_ms >= 0))
 		return usage_error("serve", "-q, --send-only and --recv-only do not "
 		    "apply with a COMMAND");
-	if (!exec_mode && !broker && (max_instances != 0 || with_stderr))
-		return usage_error("serve", "--max-instances and --stderr need a "
-		    "COMMAND (-e or -- COMMAND) or -b");
+	if (!exec_mode && !broker && max_instances != 0)
+		return usage_error("serve", "--max-instances needs a COMMAND "
+		    "(-e or -- COMMAND) or -b");
+	if (!exec_mode && with_stderr)
+		return usage_error("serve", "--stderr needs a COMMAND (-e or -- COMMAND)");
 	if (exec_mode && exec_line != NULL && exec_line[0] == '\0')
 		return usage_error("serve", "-e: the command line is empty");
 	if (optind >= nargs)
@@ -342,18 +345,18 @@ cmd_serve(int argc, char **argv)
 		return usage_error("serve", "unexpected argument \"%s\" after NAME "
 		    "(a COMMAND goes after --)", argv[optind + 1]);
 
-	struct dump *dump = NULL;
-	if (c.hexdump && (dump = dump_open(c.hexdump_file, err, sizeof err)) == NULL) {
-		say("%s", err);
-		return EXIT_FAIL;
-	}
-
 	struct pipename pn;
 	if (pipename_parse(argv[optind], &pn, err, sizeof err) != 0)
 		return usage_error("serve", "%s", err);
 	if (!pn.local)
 		return usage_error("serve", "%s is on another machine; only local "
 		    "names (\\\\.\\pipe\\NAME) can be served", pn.full);
+
+	struct dump *dump = NULL;
+	if (c.hexdump && (dump = dump_open(c.hexdump_file, err, sizeof err)) == NULL) {
+		say("%s", err);
+		return EXIT_FAIL;
+	}
 
 	struct server s = {
 		.name = pn.full,
@@ -495,7 +498,7 @@ cmd_serve(int argc, char **argv)
 			say_winerr(e, "serve %s: wait for a client", pn.full);
 			return EXIT_FAIL;
 		}
-		return serve_one(rl, cur->h, pn.full, &c, 1);
+		return serve_one(rl, cur->h, pn.full, &c, c.verbose || print_client, 1);
 	}
 
 	/* -k: spare instances stay armed while a client is served (the
@@ -528,7 +531,7 @@ cmd_serve(int argc, char **argv)
 		/* The instance this client took is replaced before it is served. */
 		if (more && (e = acceptor_fill(&s, 1)) != 0 && !c.quiet)
 			say_winerr(e, "serve %s: create a spare instance", pn.full);
-		int status = serve_one(rl, client, pn.full, &c, !more);
+		int status = serve_one(rl, client, pn.full, &c, c.verbose || print_client, !more);
 		if (status == EXIT_INTR || !more || relay_stdout_gone(rl))
 			return status;
 	}

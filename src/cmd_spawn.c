@@ -155,6 +155,14 @@ cmd_spawn(int argc, char **argv)
 	if (raw != NULL && raw[0] == '\0')
 		return usage_error("spawn", "-c: the command line is empty");
 
+	/* The dump is opened before anything runs: a FILE that cannot be
+	 * opened must not leave a child half-run. */
+	struct dump *d = NULL;
+	if (hexdump && (d = dump_open(hexdump_file, err, sizeof err)) == NULL) {
+		say("%s", err);
+		return EXIT_SPAWN_FAILED;
+	}
+
 	char *cmdline = raw != NULL ? strdup(raw)
 	    : argv_join((const char *const *)argv + optind, argc - optind,
 	        err, sizeof err);
@@ -208,12 +216,6 @@ cmd_spawn(int argc, char **argv)
 		flows[nflows++] = &fi;
 	}
 	if (e == 0 && hexdump) {
-		struct dump *d = dump_open(hexdump_file, err, sizeof err);
-		if (d == NULL) {
-			say("%s", err);
-			child_kill(&c, EXIT_SPAWN_FAILED);
-			return EXIT_SPAWN_FAILED;
-		}
 		for (int i = 0; i < nflows; i++) {
 			flows[i]->tap_ctx = d;
 			flows[i]->tap = flows[i] == &fi ? dump_sent : dump_received;

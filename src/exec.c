@@ -12,8 +12,11 @@
  *     killed, since nobody is left to read it;
  *   - -i: nothing moved either way for that long;
  *   - Ctrl-C: the whole server is stopping.
- * When the client closes its end, the child's stdin is closed (EOF) and its
- * remaining output is still delivered while the client can take it.
+ * When the client's data ends, the child's stdin is closed (EOF). Byte
+ * pipes have no half-close: a client that closed its handle can take no
+ * more, so the child's next write ends the session as "gone" and the child
+ * is killed; a client that wants the answer keeps its end open (pipecat
+ * connect does, until -q or the server closes).
  */
 #include <stdio.h>
 #include <stdlib.h>
