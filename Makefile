@@ -22,7 +22,7 @@ LDFLAGS_WIN = -static -municode -s -Wl,--no-insert-timestamp
 LIBS_WIN  = -ladvapi32 -lkernel32
 
 # Portable modules: no windows.h; also built natively with sanitizers.
-PORTABLE  = pipename opts sddl cli argv stats hexdump pipelist json
+PORTABLE  = pipename opts sddl cli argv stats hexdump pipelist json utf8
 # Windows modules.
 MODULES   = pipecat cmd_serve cmd_connect cmd_spawn cmd_bench cmd_info cmd_list child exec broker pipeserver relay dump flow aio winerr interrupt
 SRCS      = $(addprefix src/,$(addsuffix .c,$(PORTABLE) $(MODULES)))
@@ -50,9 +50,13 @@ $(BUILD)/helpers/%.exe: tests/helpers/%.c
 	$(CC_WIN) -std=c11 -O2 $(WARN) -D_WIN32_WINNT=0x0601 -static $< -o $@
 
 # A unit test links its module, plus the portable modules that one uses.
-UNIT_EXTRA_cli = src/opts.c
+UNIT_EXTRA_cli = src/opts.c src/utf8.c
 UNIT_EXTRA_stats = -lm
-$(BUILD)/unit/test_%: tests/unit/test_%.c src/%.c src/%.h tests/unit/tap.h src/opts.c
+UNIT_EXTRA_opts = src/utf8.c
+UNIT_EXTRA_pipename = src/utf8.c
+UNIT_EXTRA_pipelist = src/utf8.c
+UNIT_EXTRA_json = src/utf8.c
+$(BUILD)/unit/test_%: tests/unit/test_%.c src/%.c src/%.h tests/unit/tap.h src/opts.c src/utf8.c
 	@mkdir -p $(@D)
 	$(CC_HOST) -std=c11 -g -O1 $(WARN) -Wconversion $(SAN) -Isrc $< src/$*.c $(UNIT_EXTRA_$*) -o $@
 

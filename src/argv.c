@@ -43,15 +43,12 @@
 #include <string.h>
 
 #include "argv.h"
-
-/* As in pipename.c: MinGW's C99 printf has its own format checker name. */
-#if defined(__MINGW_PRINTF_FORMAT)
-#define PRINTF_LIKE(f, a) __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
-#elif defined(__GNUC__)
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTF_LIKE(f, a)
-#endif
+/*
+ * For UTF8_PRINTF_LIKE only. The UTF-8 helpers below stay apart from
+ * utf8.c's strict ones on purpose (see utf8_len), and argvcheck.c compiles
+ * this file alone, so nothing here may need utf8.c at link time.
+ */
+#include "utf8.h"
 
 /* How much of a program name an error message quotes, in bytes. */
 #define QUOTE_BYTES 60
@@ -98,7 +95,7 @@ utf8_len(const char *str)
  * Fills ERR like snprintf, never past ERRLEN (which may be 0). A UTF-8
  * sequence cut short at the end is dropped, so ERR stays valid UTF-8.
  */
-static PRINTF_LIKE(3, 4) void
+static UTF8_PRINTF_LIKE(3, 4) void
 seterr(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;

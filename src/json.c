@@ -3,13 +3,14 @@
  *
  * One pass through a sink that stores what fits and counts everything, as
  * hexdump.c does, so the caller learns the exact size when it was short.
- * UTF-8 is checked with RFC 3629's table (as in pipename.c): an overlong
- * form, a surrogate or a code point above U+10FFFF is not valid UTF-8 and
- * must not reach a JSON parser, which may reject the whole document.
+ * UTF-8 is checked by utf8_decode (RFC 3629's table): an overlong form, a
+ * surrogate or a code point above U+10FFFF is not valid UTF-8 and must not
+ * reach a JSON parser, which may reject the whole document.
  */
 #include <stdint.h>
 
 #include "json.h"
+#include "utf8.h"
 
 struct sink {
 	char *out;
@@ -32,37 +33,6 @@ puts_(struct sink *s, const char *str)
 		put(s, *str++);
 }
 
-/* The length of the valid UTF-8 sequence at S, or 0 (see the file note). */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		if (s[0] == 0xe0)
-			lo = 0xa0;
-		else if (s[0] == 0xed)
-			hi = 0x9f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		if (s[0] == 0xf0)
-			lo = 0x90;
-		else if (s[0] == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
-
 size_t
 json_quote_size(size_t len)
 {
@@ -82,6 +52,7 @@ json_quote(const char *str, char *out, size_t outlen)
 	put(&k, '"');
 	while (*s != '\0') {
 		unsigned char c = *s;
+		uint32_t cp;
 		size_t n;
 
 		if (c == '"' || c == '\\') {
@@ -104,7 +75,7 @@ json_quote(const char *str, char *out, size_t outlen)
 		} else if (c < 0x80) {
 			put(&k, (char)c);
 			s++;
-		} else if ((n = utf8_len(s)) != 0) {
+		} else if ((n = utf8_decode((const char *)s, &cp)) != 0) {
 			for (size_t i = 0; i < n; i++)
 				put(&k, (char)s[i]);
 			s += n;

@@ -12,37 +12,16 @@
  * unit at a time. fold() below is that table for the alphabets a pipe name
  * is likely to use; outside them a letter matches only itself, which errs
  * towards showing fewer pipes, never wrong ones.
+ *
+ * UTF-8 is decoded, and messages formatted, by utf8.c.
  */
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "pipelist.h"
-
-/* MinGW's C99 printf has its own format checker name (see pipename.c). */
-#if defined(__MINGW_PRINTF_FORMAT)
-#define PRINTF_LIKE(f, a) __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
-#elif defined(__GNUC__)
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTF_LIKE(f, a)
-#endif
+#include "utf8.h"
 
 #define REPLACEMENT 0xfffdu
-
-static PRINTF_LIKE(3, 4) void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	if (vsnprintf(err, errlen, fmt, ap) < 0)
-		err[0] = '\0';
-	va_end(ap);
-}
 
 static unsigned long
 le32(const unsigned char *p)
@@ -73,7 +52,8 @@ pipelist_next(struct pipelist_iter *it, struct pipelist_entry *e, char *err,
 {
 	if (it->state != 0) {
 		if (it->state < 0)
-			seterr(err, errlen, "the directory listing is malformed");
+			utf8_format(err, errlen,
+			    "the directory listing is malformed");
 		return it->state > 0 ? 0 : -1;
 	}
 	if (it->len == 0) {
@@ -83,7 +63,8 @@ pipelist_next(struct pipelist_iter *it, struct pipelist_entry *e, char *err,
 
 	size_t pos = it->pos, left = it->len - it->pos;
 	if (left < PIPELIST_RECORD_MIN) {
-		seterr(err, errlen, "directory record at offset %zu is cut short: "
+		utf8_format(err, errlen,
+		    "directory record at offset %zu is cut short: "
 		    "%zu bytes left, a record needs %d", pos, left,
 		    PIPELIST_RECORD_MIN);
 		it->state = -1;
@@ -94,25 +75,29 @@ pipelist_next(struct pipelist_iter *it, struct pipelist_entry *e, char *err,
 	unsigned long namelen = le32(r + 60);
 
 	if (namelen > left - PIPELIST_RECORD_MIN) {
-		seterr(err, errlen, "directory record at offset %zu: its name of "
+		utf8_format(err, errlen,
+		    "directory record at offset %zu: its name of "
 		    "%lu bytes runs past the end of the listing", pos, namelen);
 		it->state = -1;
 		return -1;
 	}
 	if (namelen == 0 || namelen % 2 != 0) {
-		seterr(err, errlen, "directory record at offset %zu: a name of "
+		utf8_format(err, errlen,
+		    "directory record at offset %zu: a name of "
 		    "%lu bytes is not UTF-16", pos, namelen);
 		it->state = -1;
 		return -1;
 	}
 	if (next != 0 && next < PIPELIST_RECORD_MIN + namelen) {
-		seterr(err, errlen, "directory record at offset %zu: the next "
+		utf8_format(err, errlen,
+		    "directory record at offset %zu: the next "
 		    "record, %lu bytes on, would overlap this one", pos, next);
 		it->state = -1;
 		return -1;
 	}
 	if (next > left) {
-		seterr(err, errlen, "directory record at offset %zu: the next "
+		utf8_format(err, errlen,
+		    "directory record at offset %zu: the next "
 		    "record, %lu bytes on, is past the end of the listing", pos,
 		    next);
 		it->state = -1;
@@ -205,55 +190,6 @@ pipelist_name_utf8(const unsigned char *name16, size_t bytes, char *out,
 	return n;
 }
 
-/*
- * Decodes the UTF-8 sequence at S into *CP and returns its length, or 0
- * when it is not valid UTF-8 (RFC 3629's table: no overlong forms, no
- * surrogates, nothing above U+10FFFF). A NUL ends any sequence, so this
- * never reads past the end of a string.
- */
-static size_t
-utf8_decode(const char *str, uint32_t *cp)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len;
-	uint32_t c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1fu;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0fu;
-		if (s[0] == 0xe0)
-			lo = 0xa0;
-		else if (s[0] == 0xed)
-			hi = 0x9f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07u;
-		if (s[0] == 0xf0)
-			lo = 0x90;
-		else if (s[0] == 0xf4)
-			hi = 0x8f;
-	} else {
-		return 0;
-	}
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if (i > 1 && (s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3fu);
-	}
-	*cp = c;
-	return len;
-}
-
 /* The next character of *S (U+FFFD for an invalid byte), moving *S past it. */
 static uint32_t
 next_cp(const char **s)
@@ -278,7 +214,7 @@ pipelist_printable(char *s)
 		uint32_t cp;
 		size_t n = utf8_decode(s + i, &cp);
 
-		if (n == 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+		if (n == 0 || utf8_is_control(cp)) {
 			/* Shrink the bad sequence to one "?". */
 			size_t bad = n == 0 ? 1 : n;
 			s[i] = '?';
@@ -348,7 +284,8 @@ pipelist_pattern(const char *pattern, const char **pat, char *err,
 	const char *p = pattern;
 
 	if (p == NULL || p[0] == '\0') {
-		seterr(err, errlen, "PATTERN is empty (leave it out to list "
+		utf8_format(err, errlen,
+		    "PATTERN is empty (leave it out to list "
 		    "every pipe)");
 		return -1;
 	}
@@ -358,18 +295,21 @@ pipelist_pattern(const char *pattern, const char **pat, char *err,
 			h++;
 		if (h == host || *h == '\0' || !is_pipe_word(h + 1) ||
 		    !is_sep(h[5])) {
-			seterr(err, errlen, "a PATTERN starting with a double "
+			utf8_format(err, errlen,
+			    "a PATTERN starting with a double "
 			    "slash must be \\\\.\\pipe\\PATTERN");
 			return -1;
 		}
 		if (h - host != 1 || host[0] != '.') {
-			seterr(err, errlen, "PATTERN names another machine; list "
+			utf8_format(err, errlen,
+			    "PATTERN names another machine; list "
 			    "shows this machine's pipes only");
 			return -1;
 		}
 		p = h + 6;
 		if (p[0] == '\0') {
-			seterr(err, errlen, "PATTERN is empty after \\\\.\\pipe\\ "
+			utf8_format(err, errlen,
+			    "PATTERN is empty after \\\\.\\pipe\\ "
 			    "(leave it out to list every pipe)");
 			return -1;
 		}

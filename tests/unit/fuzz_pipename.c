@@ -6,7 +6,7 @@
  *     mkdir -p build/fuzz
  *     clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
  *         -fno-sanitize-recover=all -Isrc \
- *         tests/unit/fuzz_pipename.c src/pipename.c -o build/fuzz/pipename
+ *         tests/unit/fuzz_pipename.c src/pipename.c src/utf8.c -o build/fuzz/pipename
  *     build/fuzz/pipename -max_len=1200 -max_total_time=300 build/fuzz/corpus
  *
  * (create build/fuzz/corpus first, and seed it with a few names such as
