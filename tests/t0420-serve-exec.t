@@ -86,8 +86,8 @@ test_expect_success 'Ctrl-C ends the server, its clients and their children' '
 
 test_expect_success 'usage: -e with --, --stderr or --max-instances without a command, -q with one' '
 	expect_status 2 pc serve -e x "$P-u" -- y 2>err && grep_file "cannot be combined" err &&
-	expect_status 2 pc serve --stderr "$P-u" 2>err && grep_file "need a COMMAND" err &&
-	expect_status 2 pc serve --max-instances 3 "$P-u" 2>err && grep_file "need a COMMAND" err &&
+	expect_status 2 pc serve --stderr "$P-u" 2>err && grep_file "needs a COMMAND" err &&
+	expect_status 2 pc serve --max-instances 3 "$P-u" 2>err && grep_file "needs a COMMAND" err &&
 	expect_status 2 pc serve -q 1 "$P-u" -- y 2>err && grep_file "do not apply" err &&
 	expect_status 2 pc serve "$P-u" -- 2>err && grep_file "COMMAND is required" err &&
 	expect_status 2 pc serve --max-instances 0 "$P-u" -- y 2>err && grep_file "max-instances" err

@@ -58,7 +58,7 @@ test_expect_success 'spawn -x dumps the child output as received' '
 test_expect_success 'a dump file that cannot be opened is an error before anything runs' '
 	expect_status 1 pc connect --hex-dump=no/such/dir/dump "$P-none" </dev/null 2>err &&
 	grep_file "^pipecat: open hex dump no/such/dir/dump: .*\([0-9]+\)$" err &&
-	expect_status 2 pc serve -x -b "$P-none" 2>err && grep_file "does not apply" err
+	expect_status 2 pc serve -x -b "$P-none" 2>err && grep_file "do not apply" err
 '
 
 test_done

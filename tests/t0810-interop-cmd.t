@@ -20,8 +20,8 @@
 # - `copy /b FILE \\.\pipe\NAME` opens the target twice (CopyFileExW first
 #   opens it to see whether it is the source file, then closes it and opens
 #   it again to write). The first open is a client that connects and leaves;
-#   the second finds no free instance ("Pipe busy.") unless serve -k has
-#   armed the next one in time (see the serve -k test below). Not tested.
+#   the second finds the next spare instance that serve -k keeps armed
+#   (three spares; see t0400's burst test). Not tested here.
 # - `set /p V=<FILE` takes all that one ReadFile returns (up to cmd's
 #   8 KiB line buffer) less a final LF or CR LF, not the first line as
 #   Windows does: "a\r\nb\r\n" sets V to "a\r\nb". So the test sends
@@ -68,10 +68,9 @@ test_expect_success 'echo TEXT> \\.\pipe\NAME: serve gets the line, CR LF and al
 '
 
 # Each `echo` is a client of its own, and each here waits for the one
-# before it to be served. Without the waits, as in a batch file of echo
-# lines, a client can come while serve -k is still busy with the one
-# before and has not armed an instance for it yet: cmd does not retry a
-# busy pipe (WaitNamedPipe), so that line is lost. No digit before the
+# before it to be served, so the order is certain. (Back-to-back echoes
+# without waits work too now that serve -k keeps spare instances armed:
+# t0400's burst test; cmd never retries a busy pipe.) No digit before the
 # ">": cmd would take "1>" for a redirection of handle 1.
 test_expect_success 'serve -k takes echo clients one after another, in order' '
 	bg server pc serve -v --max-clients 3 "$P-k" </dev/null >sout 2>serr &&
