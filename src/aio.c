@@ -31,6 +31,7 @@ worker(LPVOID arg)
 		    : WriteFile(op->h, op->buf, op->len, &n, NULL);
 		op->n = n;
 		op->err = ok ? 0 : GetLastError();
+		InterlockedExchange(&op->finished, 1);
 		SetEvent(op->done);
 	}
 }
@@ -72,6 +73,7 @@ aio_start(struct aio_op *op, void *buf, DWORD len)
 {
 	op->busy = 1;
 	if (!op->overlapped) {
+		InterlockedExchange(&op->finished, 0);
 		op->buf = buf;
 		op->len = len;
 		SetEvent(op->go);
@@ -108,9 +110,22 @@ aio_result(struct aio_op *op, DWORD *n)
 	} else {
 		err = GetLastError();
 	}
-	ResetEvent(op->done);
+	/* An overlapped ReadFile/WriteFile resets its event when it starts, so
+	 * only the worker's event needs resetting here. */
+	if (!op->overlapped)
+		ResetEvent(op->done);
 	op->busy = 0;
 	return err;
+}
+
+int
+aio_done(const struct aio_op *op)
+{
+	if (!op->busy)
+		return 0;
+	if (!op->overlapped)
+		return InterlockedCompareExchange((volatile LONG *)&op->finished, 0, 0) != 0;
+	return op->early_err != 0 || HasOverlappedIoCompleted(&op->ov);
 }
 
 void

@@ -40,6 +40,7 @@ struct aio_op {
 	DWORD n;            /* worker: bytes moved */
 	DWORD err;          /* worker: 0, or GetLastError() of the call */
 	volatile LONG quit; /* worker: set by aio_close before waking it */
+	volatile LONG finished; /* worker: set before done is signalled */
 };
 
 /*
@@ -54,6 +55,13 @@ void aio_rebind(struct aio_op *op, HANDLE h);
 
 /* Starts reading into, or writing from, BUF[0..LEN). Never blocks. */
 void aio_start(struct aio_op *op, void *buf, DWORD len);
+
+/*
+ * Nonzero once the operation in flight has completed, without a call into
+ * the kernel (under Wine every wait is a round trip to wineserver, so the
+ * loops ask this instead of WaitForSingleObject(op->done, 0)).
+ */
+int aio_done(const struct aio_op *op);
 
 /*
  * After op->done is signalled: the bytes moved and 0, or the Win32 error

@@ -377,7 +377,7 @@ broker_run(struct server *s, struct instance *first, const struct broker_cfg *cf
 		for (DWORD i = 2; i < n; i++) {
 			struct aio_op *op = ops[i];
 			struct bclient *c = owner[i];
-			if (WaitForSingleObject(op->done, 0) != WAIT_OBJECT_0)
+			if (!aio_done(op))
 				continue;
 			if (c != NULL && !c->used)
 				continue;       /* dropped meanwhile; its ops were cancelled */

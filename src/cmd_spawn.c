@@ -317,7 +317,7 @@ cmd_spawn(int argc, char **argv)
 			exited = 1;
 		for (DWORD i = 1; i < n && e == 0; i++) {
 			struct aio_op *op = wops[i];
-			if (op == NULL || WaitForSingleObject(op->done, 0) != WAIT_OBJECT_0)
+			if (op == NULL || !aio_done(op))
 				continue;
 			for (int k = 0; k < nflows; k++) {
 				struct flow *f = flows[k];

@@ -160,7 +160,7 @@ serve_client(struct session *s)
 		}
 		for (DWORD i = 1; i < n && e == 0; i++) {
 			struct aio_op *op = ops[i];
-			if (WaitForSingleObject(op->done, 0) != WAIT_OBJECT_0)
+			if (!aio_done(op))
 				continue;
 			struct flow *f = (op == fin.rd || op == fin.wr) ? &fin : &fout;
 			unsigned long long before = f->bytes;

@@ -217,7 +217,7 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 		 * so neither direction can starve the other. */
 		for (DWORD i = 1; i < n && e == 0; i++) {
 			struct aio_op *op = ops[i];
-			if (WaitForSingleObject(op->done, 0) != WAIT_OBJECT_0)
+			if (!aio_done(op))
 				continue;
 			struct flow *f = (op == up->rd || op == up->wr) ? up : down;
 			unsigned long long before = f->bytes;

@@ -99,7 +99,8 @@ test_expect_success 'usage: -e with --, --stderr or --max-instances without a co
 test_expect_success '300 clients one after another leave threads and memory flat' '
 	bg server pc serve -vv --max-clients 300 "$P-flat" -- "$KID" cat </dev/null >/dev/null 2>serr &&
 	wait_for serr "listening on" &&
-	spid=$(ps -o pid= --ppid $(ps -o pid= --ppid $server)) &&
+	spid=$(prog_pid $server pipecat.exe) &&
+	test -r /proc/$spid/status && grep -q pipecat /proc/$spid/cmdline &&
 	helper pipeload "$P-flat" 30 1000 sequential >load &&
 	t30=$(awk "/^Threads/ {print \$2}" /proc/$spid/status) &&
 	helper pipeload "$P-flat" 269 1000 sequential >>load &&

@@ -156,6 +156,27 @@ test_done() {
 	exit $?
 }
 
+# prog_pid PID NAME: the process a bg job runs whose command line holds
+# NAME: the job is a subshell running `timeout`, which runs the program;
+# children of the program itself come later in the search, so are not taken.
+prog_pid() {
+	_want=$2
+	_todo=$1
+	while [ -n "$_todo" ]; do
+		_p=${_todo%% *}
+		_todo=${_todo#"$_p"}
+		_cmd=$(tr '\0' ' ' <"/proc/$_p/cmdline" 2>/dev/null)
+		case "$_cmd" in
+		timeout*) ;;
+		*"$_want"*) echo "$_p"; return 0 ;;
+		esac
+		_todo="$_todo $(ps -o pid= --ppid "$_p" 2>/dev/null | tr '\n' ' ')"
+		_todo=$(echo $_todo)
+	done
+	echo "prog_pid: no process running $_want under $1" >&2
+	return 1
+}
+
 # kill_tree PID [SIGNAL]: signal what a bg job runs. The job is a subshell
 # running `timeout`, which runs the Wine program; the signal goes to the
 # program (the leaves of the tree) first, so that SIGINT arrives once, as a
