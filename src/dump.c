@@ -3,8 +3,9 @@
  *
  * Blocks are formatted into a buffer sized by hexdump_size() (so the
  * formatter never fails) and written with one WriteFile, so a dump file
- * shared with other writers gets whole blocks. The flows call in from the
- * one thread that runs them, so no lock is needed. A dump that cannot be
+ * shared with other writers gets whole blocks. Sent blocks are dumped from
+ * the relay's loop and received ones from its pump thread, so one lock
+ * keeps the offsets and the text of a block together. A dump that cannot be
  * written (its file's disk is full, stderr closed) is given up silently:
  * it must never stop the data it describes.
  */
@@ -15,6 +16,7 @@
 #include "winerr.h"
 
 struct dump {
+	CRITICAL_SECTION lock;
 	struct hexdump hd;
 	HANDLE out;
 	char *buf;
@@ -31,6 +33,7 @@ dump_open(const char *file, char *err, size_t errlen)
 		return NULL;
 	}
 	hexdump_init(&d->hd);
+	InitializeCriticalSection(&d->lock);
 	if (file == NULL) {
 		d->out = GetStdHandle(STD_ERROR_HANDLE);
 		return d;
@@ -54,7 +57,7 @@ dump_open(const char *file, char *err, size_t errlen)
 }
 
 static void
-dump_block(struct dump *d, int dir, const char *data, DWORD len, int message)
+dump_locked(struct dump *d, int dir, const char *data, DWORD len, int message)
 {
 	if (d->broken)
 		return;
@@ -80,6 +83,14 @@ dump_block(struct dump *d, int dir, const char *data, DWORD len, int message)
 		p += done;
 		n -= done;
 	}
+}
+
+static void
+dump_block(struct dump *d, int dir, const char *data, DWORD len, int message)
+{
+	EnterCriticalSection(&d->lock);
+	dump_locked(d, dir, data, len, message);
+	LeaveCriticalSection(&d->lock);
 }
 
 void

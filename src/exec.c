@@ -125,6 +125,14 @@ serve_client(struct session *s)
 			how = "idle";
 			break;
 		}
+		/* A byte pipe's client that closed can take nothing more: a
+		 * write to it still pending is cancelled rather than left to
+		 * Wine, which does not always complete it when the client dies. */
+		if (fin.eof && pwr.busy) {
+			aio_cancel(&pwr);
+			fout.dead = 1;
+			continue;
+		}
 		/* The client is done sending (or the child stopped reading):
 		 * the child's stdin ends. */
 		if (!in_closed && (flow_drained(&fin) || (fin.dead && !fin.wr->busy))) {

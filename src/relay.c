@@ -21,17 +21,18 @@
 #include "aio.h"
 #include "flow.h"
 #include "interrupt.h"
+#include "pump.h"
 #include "relay.h"
 #include "winerr.h"
 
 struct relay {
 	struct relay_cfg cfg;
 	struct aio_op in_rd;    /* stdin, worker thread */
-	struct aio_op out_wr;   /* stdout, worker thread */
-	struct aio_op pipe_rd;  /* the pipe, overlapped */
-	struct aio_op pipe_wr;
+	struct aio_op pipe_wr;  /* the pipe, overlapped */
 	struct flow up;         /* stdin -> pipe; lives across connections */
-	struct flow down;       /* pipe -> stdout */
+	struct pump down;       /* pipe -> stdout, a thread of its own */
+	int stdout_dead;        /* the reader of stdout went away */
+	unsigned long long received;    /* over all connections */
 };
 
 struct relay *
@@ -41,14 +42,12 @@ relay_new(HANDLE in, HANDLE out, const struct relay_cfg *cfg, char *err,
 	struct relay *r = calloc(1, sizeof *r);
 	DWORD e;
 
-	if (r == NULL || flow_alloc(&r->up) != 0 || flow_alloc(&r->down) != 0) {
+	if (r == NULL || flow_alloc(&r->up) != 0) {
 		winerr_fmt(err, errlen, ERROR_NOT_ENOUGH_MEMORY, "relay buffers");
 		return NULL;
 	}
 	r->cfg = *cfg;
 	if ((e = aio_init(&r->in_rd, in, AIO_READ, 0)) != 0 ||
-	    (e = aio_init(&r->out_wr, out, AIO_WRITE, 0)) != 0 ||
-	    (e = aio_init(&r->pipe_rd, INVALID_HANDLE_VALUE, AIO_READ, 1)) != 0 ||
 	    (e = aio_init(&r->pipe_wr, INVALID_HANDLE_VALUE, AIO_WRITE, 1)) != 0) {
 		winerr_fmt(err, errlen, e, "start relay");
 		return NULL;
@@ -59,10 +58,7 @@ relay_new(HANDLE in, HANDLE out, const struct relay_cfg *cfg, char *err,
 	/* A process started without stdin (GetStdHandle gives NULL) reads as
 	 * an empty one. */
 	r->up.eof = cfg->recv_only || in == NULL || in == INVALID_HANDLE_VALUE;
-	r->down.dst_name = "stdout";
-	r->down.rd = &r->pipe_rd;
-	r->down.wr = &r->out_wr;
-	r->down.src_is_pipe = 1;
+	r->down.dst = out;
 	r->down.msg = cfg->message;
 	r->down.zero_is_eof = cfg->eof_message;
 	if (cfg->dump != NULL) {
@@ -74,7 +70,6 @@ relay_new(HANDLE in, HANDLE out, const struct relay_cfg *cfg, char *err,
 		r->up.tap_msg = cfg->message;
 		r->down.tap = dump_received;
 		r->down.tap_ctx = cfg->dump;
-		r->down.tap_msg = cfg->message;
 	}
 	return r;
 }
@@ -82,7 +77,7 @@ relay_new(HANDLE in, HANDLE out, const struct relay_cfg *cfg, char *err,
 int
 relay_stdout_gone(const struct relay *r)
 {
-	return r->down.dead;
+	return r->stdout_dead;
 }
 
 int
@@ -101,29 +96,40 @@ enum relay_end
 relay_run(struct relay *r, HANDLE pipe, const char *name,
     struct relay_stats *st, char *err, size_t errlen)
 {
-	struct flow *up = &r->up, *down = &r->down;
+	struct flow *up = &r->up;
+	struct pump *down = &r->down;
 	const struct relay_cfg *cfg = &r->cfg;
 	int down_on = !cfg->send_only;
+	int pumping = 0;                /* the down pump's thread runs */
 	ULONGLONG last = GetTickCount64();
 	ULONGLONG linger_at = 0;        /* 0: not lingering yet */
 	int eof_pending = 0;            /* the EOF message is being written */
 	int eof_sent = 0;
-	unsigned long long up0 = up->bytes, down0 = down->bytes;
+	unsigned long long up0 = up->bytes;
 	enum relay_end end;
 	DWORD e = 0;
 	const char *e_op = "", *e_on = "";
 
-	aio_rebind(&r->pipe_rd, pipe);
 	aio_rebind(&r->pipe_wr, pipe);
 	up->dst_name = name;
 	up->dead = 0;
-	down->src_name = name;
-	down->eof = !down_on;
-	down->eof_soft = 0;
-	flow_reset(down);
+	down->src = pipe;
+	down->bytes = 0;
+	if (down_on) {
+		if ((e = pump_start(down)) != 0) {
+			winerr_fmt(err, errlen, e, "start relay on %s", name);
+			st->sent = st->received = 0;
+			return RELAY_ERROR;
+		}
+		pumping = 1;
+	}
 
 	for (;;) {
 		ULONGLONG now = GetTickCount64();
+		int down_over = pumping && WaitForSingleObject(down->done, 0) == WAIT_OBJECT_0;
+		ULONGLONG plast = (ULONGLONG)InterlockedCompareExchange64(&down->last, 0, 0);
+		if (plast > last)
+			last = plast;
 
 		/* Every way a relay ends. */
 		if (interrupted()) {
@@ -135,15 +141,22 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 			end = RELAY_ERROR;
 			break;
 		}
-		if (down->dead) {
+		if (down_over && down->dead) {
 			end = RELAY_STDOUT_CLOSED;
+			break;
+		}
+		if (down_over && down->err != 0) {
+			winerr_fmt(err, errlen, down->err, "%s %s",
+			    down->err_write ? "write" : "read",
+			    down->err_write ? "stdout" : name);
+			end = RELAY_ERROR;
 			break;
 		}
 		/* up_done: everything from stdin is in the pipe, the EOF message
 		 * too if one is wanted. */
 		int up_done = cfg->recv_only || up->dead ||
 		    (flow_drained(up) && (!cfg->eof_message || eof_sent));
-		if (down_on && down->eof && down->count == 0 && down->fill < 0) {
+		if (down_over) {
 			/* A peer that closed is gone; one that sent an EOF message
 			 * (--eof-message) still reads until we are done too. */
 			if (!down->eof_soft) {
@@ -182,16 +195,18 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 			aio_start(up->wr, up->buf[0], 0);
 			eof_pending = 1;
 		}
-		if (down_on)
-			flow_kick(down);
 
-		HANDLE hs[5];
-		struct aio_op *ops[5];
+		HANDLE hs[4];
+		struct aio_op *ops[4];
 		DWORD n = 0;
 		hs[n] = interrupt_event();
 		ops[n++] = NULL;
-		struct aio_op *all[4] = { up->rd, up->wr, down->rd, down->wr };
-		for (int i = 0; i < 4; i++)
+		if (pumping && !down_over) {
+			hs[n] = down->done;
+			ops[n++] = NULL;
+		}
+		struct aio_op *all[2] = { up->rd, up->wr };
+		for (int i = 0; i < 2; i++)
 			if (all[i]->busy) {
 				hs[n] = all[i]->done;
 				ops[n++] = all[i];
@@ -213,22 +228,20 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 			e_on = name;
 			continue;
 		}
-		/* Collect every operation that has finished, not only the first,
-		 * so neither direction can starve the other. */
+		/* Collect every operation that has finished, not only the first. */
 		for (DWORD i = 1; i < n && e == 0; i++) {
 			struct aio_op *op = ops[i];
-			if (!aio_done(op))
+			if (op == NULL || !aio_done(op))
 				continue;
-			struct flow *f = (op == up->rd || op == up->wr) ? up : down;
-			unsigned long long before = f->bytes;
-			int queued = f->count;
-			if (op == f->rd) {
-				e = flow_read_done(f);
+			unsigned long long before = up->bytes;
+			int queued = up->count;
+			if (op == up->rd) {
+				e = flow_read_done(up);
 				e_op = "read";
-				e_on = f->src_name;
-				if (f->count != queued)
+				e_on = up->src_name;
+				if (up->count != queued)
 					last = GetTickCount64();
-			} else if (op == up->wr && eof_pending) {
+			} else if (eof_pending) {
 				DWORD zero;
 				DWORD we = aio_result(op, &zero);
 				eof_pending = 0;
@@ -239,42 +252,29 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 					e_on = name;
 				}
 			} else {
-				e = flow_write_done(f);
+				e = flow_write_done(up);
 				e_op = "write";
-				e_on = f->dst_name;
-				if (f->bytes != before)
+				e_on = up->dst_name;
+				if (up->bytes != before)
 					last = GetTickCount64();
 			}
 		}
 	}
 
 	/* Nothing may be in flight on the pipe once the caller closes it. A
-	 * stdin read may stay in flight: it belongs to the next connection. */
-	aio_cancel(&r->pipe_rd);
+	 * stdin read may stay in flight: it belongs to the next connection.
+	 * Stopping the pump lets it finish writing out the block it holds, so
+	 * what was read from the pipe reaches stdout, unless the user asked to
+	 * stop. */
 	aio_cancel(&r->pipe_wr);
-	down->fill = -1;
-	down->eof = 1;
-	/* What was read from the pipe is written out before the relay returns
-	 * (and the stdout worker must be idle before the buffers are reused),
-	 * unless stdout is gone or the user asked to stop. */
-	while (end != RELAY_STDOUT_CLOSED && end != RELAY_INTERRUPTED &&
-	    !down->dead && (down->count > 0 || down->wr->busy)) {
-		flow_kick(down);
-		HANDLE hs[2] = { down->wr->done, interrupt_event() };
-		DWORD w = WaitForMultipleObjects(2, hs, FALSE, INFINITE);
-		if (w != WAIT_OBJECT_0) {
-			end = RELAY_INTERRUPTED;
-			break;
-		}
-		DWORD we = flow_write_done(down);
-		if (we != 0) {
-			winerr_fmt(err, errlen, we, "write stdout");
-			end = RELAY_ERROR;
-			break;
-		}
+	if (pumping && end != RELAY_INTERRUPTED &&
+	    !pump_stop(down, interrupt_event()))
+		end = RELAY_INTERRUPTED;
+	if (down->dead) {
+		r->stdout_dead = 1;
+		if (end != RELAY_ERROR && end != RELAY_INTERRUPTED)
+			end = RELAY_STDOUT_CLOSED;
 	}
-	if (down->dead && end != RELAY_ERROR && end != RELAY_INTERRUPTED)
-		end = RELAY_STDOUT_CLOSED;
 	if (end == RELAY_DONE || end == RELAY_IDLE) {
 		DWORD fe = aio_flush(pipe, interrupt_event());
 		if (fe != 0 && !interrupted()) {
@@ -283,7 +283,7 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 		}
 	}
 	st->sent = up->bytes - up0;
-	st->received = down->bytes - down0;
+	st->received = down->bytes;
 	return end;
 }
 
