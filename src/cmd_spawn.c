@@ -32,6 +32,7 @@
 #include "flow.h"
 #include "interrupt.h"
 #include "opts.h"
+#include "pump.h"
 #include "pipecat.h"
 #include "winerr.h"
 
@@ -196,30 +197,32 @@ cmd_spawn(int argc, char **argv)
 	if (verbose)
 		say("started pid %lu: %s", c.pid, cmdline);
 
-	/* The flows: child stdout -> stdout, child stderr -> stderr, and with
-	 * --stdin-pipe stdin -> child stdin. */
-	static struct aio_op ops[6];
-	struct flow fo = { 0 }, fe = { 0 }, fi = { 0 };
-	struct flow *flows[3];
-	int nflows = 0;
-	e = flow_between(&fo, &ops[0], &ops[1], out_r, GetStdHandle(STD_OUTPUT_HANDLE),
-	    "the child's stdout", "stdout");
-	flows[nflows++] = &fo;
-	if (e == 0 && split) {
-		e = flow_between(&fe, &ops[2], &ops[3], err_r,
-		    GetStdHandle(STD_ERROR_HANDLE), "the child's stderr", "stderr");
-		flows[nflows++] = &fe;
+	/* The child's output goes out through pumps, a thread each that reads
+	 * the pipe and writes the block (pump.c: the cheapest way under Wine);
+	 * with --stdin-pipe, stdin goes in through a flow. */
+	static struct aio_op ops[2];
+	static struct pump po, pe;
+	struct flow fi = { 0 };
+	po.src = out_r;
+	po.src_sync = 1;
+	po.dst = GetStdHandle(STD_OUTPUT_HANDLE);
+	pe.src = err_r;
+	pe.src_sync = 1;
+	pe.dst = GetStdHandle(STD_ERROR_HANDLE);
+	if (hexdump) {
+		po.tap = pe.tap = dump_received;
+		po.tap_ctx = pe.tap_ctx = d;
 	}
+	e = pump_start(&po);
+	if (e == 0 && split)
+		e = pump_start(&pe);
 	if (e == 0 && stdin_pipe) {
-		e = flow_between(&fi, &ops[4], &ops[5], GetStdHandle(STD_INPUT_HANDLE),
+		e = flow_between(&fi, &ops[0], &ops[1], GetStdHandle(STD_INPUT_HANDLE),
 		    in_w, "stdin", "the child's stdin");
-		flows[nflows++] = &fi;
-	}
-	if (e == 0 && hexdump) {
-		for (int i = 0; i < nflows; i++) {
-			flows[i]->tap_ctx = d;
-			flows[i]->tap = flows[i] == &fi ? dump_sent : dump_received;
-			flows[i]->tap_on_write = flows[i] == &fi;
+		if (hexdump) {
+			fi.tap_ctx = d;
+			fi.tap = dump_sent;
+			fi.tap_on_write = 1;
 		}
 	}
 	if (e != 0) {
@@ -233,6 +236,8 @@ cmd_spawn(int argc, char **argv)
 	int status;
 	for (;;) {
 		ULONGLONG now = GetTickCount64();
+		int po_over = WaitForSingleObject(po.done, 0) == WAIT_OBJECT_0;
+		int pe_over = !split || WaitForSingleObject(pe.done, 0) == WAIT_OBJECT_0;
 
 		/* Every way spawn ends. */
 		if (interrupted() && kill_at == 0)
@@ -242,13 +247,20 @@ cmd_spawn(int argc, char **argv)
 			status = EXIT_INTR;
 			break;
 		}
+		if (e == 0 && ((po_over && po.err) || (split && pe_over && pe.err))) {
+			struct pump *p = po_over && po.err ? &po : &pe;
+			e = p->err;
+			winerr_fmt(err, sizeof err, e, "%s %s", p->err_write ? "write" : "read",
+			    p->err_write ? (p == &po ? "stdout" : "stderr")
+			    : (p == &po ? "the child's stdout" : "the child's stderr"));
+		}
 		if (e != 0) {
 			say("%s", err);
 			child_kill(&c, EXIT_SPAWN_FAILED);
 			status = EXIT_SPAWN_FAILED;
 			break;
 		}
-		if (fo.dead || fe.dead) {
+		if (!sigpipe && ((po_over && po.dead) || (split && pe_over && pe.dead))) {
 			child_kill(&c, EXIT_SPAWN_SIGPIPE);
 			sigpipe = 1;
 		}
@@ -257,8 +269,7 @@ cmd_spawn(int argc, char **argv)
 			child_kill(&c, EXIT_SPAWN_TIMEOUT);
 			timed_out = 1;
 		}
-		if (exited && (sigpipe || (flow_drained(&fo) &&
-		    (!split || flow_drained(&fe))))) {
+		if (exited && (sigpipe || (po_over && pe_over))) {
 			/* A child that exited by itself within the Ctrl-C grace
 			 * period reports its own status. */
 			status = sigpipe ? EXIT_SPAWN_SIGPIPE
@@ -273,9 +284,8 @@ cmd_spawn(int argc, char **argv)
 			in_closed = 1;
 		}
 
-		for (int i = 0; i < nflows; i++)
-			if (!(flows[i] == &fi && in_closed))
-				flow_kick(flows[i]);
+		if (stdin_pipe && !in_closed)
+			flow_kick(&fi);
 
 		HANDLE hs[8];
 		struct aio_op *wops[8];
@@ -286,8 +296,16 @@ cmd_spawn(int argc, char **argv)
 			hs[n] = c.process;
 			wops[n++] = NULL;
 		}
-		for (int i = 0; i < nflows; i++) {
-			struct aio_op *two[2] = { flows[i]->rd, flows[i]->wr };
+		if (!po_over) {
+			hs[n] = po.done;
+			wops[n++] = NULL;
+		}
+		if (!pe_over) {
+			hs[n] = pe.done;
+			wops[n++] = NULL;
+		}
+		if (stdin_pipe) {
+			struct aio_op *two[2] = { fi.rd, fi.wr };
 			for (int j = 0; j < 2; j++)
 				if (two[j]->busy) {
 					hs[n] = two[j]->done;
@@ -319,16 +337,13 @@ cmd_spawn(int argc, char **argv)
 			struct aio_op *op = wops[i];
 			if (op == NULL || !aio_done(op))
 				continue;
-			for (int k = 0; k < nflows; k++) {
-				struct flow *f = flows[k];
-				DWORD fe_err;
-				if (op == f->rd && (fe_err = flow_read_done(f)) != 0) {
-					winerr_fmt(err, sizeof err, fe_err, "read %s", f->src_name);
-					e = fe_err;
-				} else if (op == f->wr && (fe_err = flow_write_done(f)) != 0) {
-					winerr_fmt(err, sizeof err, fe_err, "write %s", f->dst_name);
-					e = fe_err;
-				}
+			DWORD fe_err;
+			if (op == fi.rd && (fe_err = flow_read_done(&fi)) != 0) {
+				winerr_fmt(err, sizeof err, fe_err, "read %s", fi.src_name);
+				e = fe_err;
+			} else if (op == fi.wr && (fe_err = flow_write_done(&fi)) != 0) {
+				winerr_fmt(err, sizeof err, fe_err, "write %s", fi.dst_name);
+				e = fe_err;
 			}
 		}
 	}
@@ -337,7 +352,7 @@ cmd_spawn(int argc, char **argv)
 		ULONGLONG ms = GetTickCount64() - t0;
 		say("pid %lu %s %d: %llu bytes out, %llu err, %llu.%03llu s", c.pid,
 		    timed_out ? "timed out, killed, status" : "exited with status",
-		    status, fo.bytes, fe.bytes, ms / 1000, ms % 1000);
+		    status, po.bytes, pe.bytes, ms / 1000, ms % 1000);
 	}
 	if (timed_out && !quiet)
 		say("spawn %s: timed out after %lld.%03lld s, killed", cmdline,

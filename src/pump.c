@@ -26,6 +26,23 @@ static long long
 read_block(struct pump *p)
 {
 	DWORD len = 0;
+	if (p->src_sync) {
+		/* An anonymous pipe: 0 bytes or ERROR_BROKEN_PIPE is its end. */
+		DWORD n = 0;
+		if (!ReadFile(p->src, p->buf, p->cap, &n, NULL)) {
+			DWORD e = GetLastError();
+			if (source_ended(e))
+				p->eof = 1;
+			else
+				p->err = e;
+			return -1;
+		}
+		if (n == 0) {
+			p->eof = 1;
+			return -1;
+		}
+		return n;
+	}
 	for (;;) {
 		DWORD n = 0;
 		BOOL ok = ReadFile(p->src, p->buf + len, p->cap - len, NULL, &p->ov);
@@ -155,7 +172,10 @@ pump_stop(struct pump *p, HANDLE cancel)
 	for (;;) {
 		/* Again each round: a read started just after the stop flag was
 		 * checked would not have been there to cancel the first time. */
-		CancelIoEx(p->src, &p->ov);
+		if (p->src_sync)
+			CancelSynchronousIo(p->thread);
+		else
+			CancelIoEx(p->src, &p->ov);
 		HANDLE hs[2] = { p->done, cancel };
 		DWORD w = WaitForMultipleObjects(2, hs, FALSE, 50);
 		if (w == WAIT_OBJECT_0)

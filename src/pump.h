@@ -17,7 +17,8 @@
 
 struct pump {
 	/* Set by the owner before pump_start. */
-	HANDLE src;             /* a pipe opened with FILE_FLAG_OVERLAPPED */
+	HANDLE src;             /* a pipe opened with FILE_FLAG_OVERLAPPED, or... */
+	int src_sync;           /* ...a synchronous handle (an anonymous pipe) */
 	HANDLE dst;             /* any handle, written synchronously */
 	int msg;                /* message reads: a message is one block, whole */
 	int zero_is_eof;        /* --eof-message: a zero-length message ends it */
