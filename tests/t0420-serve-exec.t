@@ -28,6 +28,9 @@ test_expect_success 'a burst of 64 clients sees no busy instance' '
 	wait_status $server 0
 '
 
+# Whether the killed client's session sees a failed write (gone, child
+# killed) or its end of data first (closed: the child had all it sent, and
+# exits) depends on the moment; either way only that session ends.
 test_expect_success 'a client killed mid-transfer ends only its own session' '
 	bg server pc serve -v "$P-kill" -- "$KID" cat </dev/null >/dev/null 2>serr &&
 	wait_for serr "listening on" &&
@@ -38,7 +41,7 @@ test_expect_success 'a client killed mid-transfer ends only its own session' '
 	kill_tree $victim KILL &&
 	wait_status $load 0 &&
 	grep_file "^clients=8 ok=8 failed=0 " load &&
-	wait_for serr "client 1 gone from .*(gone, child killed)" &&
+	wait_for serr "client 1 gone from .*\((gone|closed), child " &&
 	kill -0 $server &&
 	kill_tree $server
 '
