@@ -189,7 +189,13 @@ aio_flush(HANDLE pipe, HANDLE cancel)
 		code = ERROR_OPERATION_ABORTED;
 	CloseHandle(t);
 	/* A peer that closed without reading everything is its own choice. */
-	return code == ERROR_BROKEN_PIPE || code == ERROR_NO_DATA ||
-	    code == ERROR_PIPE_NOT_CONNECTED ? 0 : code;
+	return aio_gone_error(code) ? 0 : code;
+}
+
+int
+aio_gone_error(DWORD e)
+{
+	return e == ERROR_BROKEN_PIPE || e == ERROR_NO_DATA ||
+	    e == ERROR_PIPE_NOT_CONNECTED;
 }
 

@@ -26,13 +26,6 @@ is_eof_error(DWORD e)
 	    e == ERROR_HANDLE_EOF || e == ERROR_NO_DATA;
 }
 
-int
-flow_gone_error(DWORD e)
-{
-	return e == ERROR_BROKEN_PIPE || e == ERROR_NO_DATA ||
-	    e == ERROR_PIPE_NOT_CONNECTED;
-}
-
 void
 flow_kick(struct flow *f)
 {
@@ -99,7 +92,7 @@ flow_write_done(struct flow *f)
 	DWORD e = aio_result(f->wr, &n);
 
 	if (e != 0) {
-		if (flow_gone_error(e)) {
+		if (aio_gone_error(e)) {
 			f->dead = 1;
 			return 0;
 		}

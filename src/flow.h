@@ -82,7 +82,4 @@ DWORD flow_write_done(struct flow *f);
 /* The source ended and everything it gave has been written. */
 int flow_drained(const struct flow *f);
 
-/* A destination error that means "the reader went away". */
-int flow_gone_error(DWORD e);
-
 #endif

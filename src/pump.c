@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 
+#include "aio.h"
 #include "pump.h"
 
 #define CHUNK (64 * 1024)
@@ -106,10 +107,7 @@ pump_thread(LPVOID arg)
 			DWORD n;
 			if (!WriteFile(p->dst, q, len, &n, NULL)) {
 				DWORD e = GetLastError();
-				/* Wine reports a closed Linux pipe as
-				 * ERROR_PIPE_NOT_CONNECTED. */
-				if (e == ERROR_BROKEN_PIPE || e == ERROR_NO_DATA ||
-				    e == ERROR_PIPE_NOT_CONNECTED)
+				if (aio_gone_error(e))
 					p->dead = 1;
 				else {
 					p->err = e;
@@ -187,4 +185,143 @@ pump_stop(struct pump *p, HANDLE cancel)
 	CloseHandle(p->thread);
 	p->thread = NULL;
 	return 1;
+}
+
+/* Writes what the feed holds into the attached pipe, if one is attached and
+ * still good; returns when all of it is written or the pipe cannot take it
+ * (the reader went away, a failure, or the owner detached it). */
+static void
+feed_write(struct feed *f)
+{
+	while (f->off < f->len) {
+		EnterCriticalSection(&f->lock);
+		HANDLE h = f->pipe;
+		int ok_to_write = h != NULL && !f->dead && f->err == 0;
+		f->writing = ok_to_write;
+		LeaveCriticalSection(&f->lock);
+		if (!ok_to_write)
+			return;
+
+		DWORD n = 0;
+		BOOL ok = WriteFile(h, f->buf + f->off, f->len - f->off, NULL, &f->ov);
+		DWORD e = ok ? 0 : GetLastError();
+		if (e == 0 || e == ERROR_IO_PENDING) {
+			ok = GetOverlappedResult(h, &f->ov, &n, TRUE);
+			e = ok ? 0 : GetLastError();
+		}
+		/* A cancelled write may still have put part of the block into
+		 * the pipe; n says how much. */
+		if (n > 0 && f->tap != NULL)
+			f->tap(f->tap_ctx, f->buf + f->off, n,
+			    f->tap_msg && f->off == 0 && n == f->len);
+		f->off += n;
+		InterlockedExchangeAdd64(&f->bytes, (LONG64)n);
+		InterlockedExchange64(&f->last, (LONG64)GetTickCount64());
+
+		EnterCriticalSection(&f->lock);
+		f->writing = 0;
+		if (f->detaching) {
+			f->detaching = 0;
+			SetEvent(f->parked);
+		}
+		int report = 0;
+		if (e == ERROR_OPERATION_ABORTED || e == 0)
+			;       /* detached, or written */
+		else if (aio_gone_error(e))
+			report = InterlockedExchange(&f->dead, 1) == 0;
+		else
+			report = InterlockedExchange(&f->err, (LONG)e) == 0;
+		LeaveCriticalSection(&f->lock);
+		if (report)
+			SetEvent(f->changed);
+	}
+}
+
+static DWORD WINAPI
+feed_thread(LPVOID arg)
+{
+	struct feed *f = arg;
+
+	for (;;) {
+		if (f->off < f->len) {
+			feed_write(f);
+			if (f->off < f->len) {
+				/* Held until a good pipe is attached. */
+				WaitForSingleObject(f->wake, INFINITE);
+				continue;
+			}
+		}
+		/* A file's, console's or anonymous pipe's end is a read of 0
+		 * bytes or ERROR_BROKEN_PIPE. */
+		DWORD n = 0;
+		if (!ReadFile(f->src, f->buf, CHUNK, &n, NULL) || n == 0) {
+			DWORD e = n == 0 ? 0 : GetLastError();
+			if (e == 0 || source_ended(e))
+				InterlockedExchange(&f->eof, 1);
+			else {
+				InterlockedExchange(&f->err_read, 1);
+				InterlockedExchange(&f->err, (LONG)e);
+			}
+			SetEvent(f->changed);
+			return 0;
+		}
+		f->len = n;
+		f->off = 0;
+		InterlockedExchange64(&f->last, (LONG64)GetTickCount64());
+	}
+}
+
+DWORD
+feed_attach(struct feed *f, HANDLE pipe)
+{
+	if (f->thread == NULL) {
+		if (f->eof)
+			return 0;
+		InitializeCriticalSection(&f->lock);
+		if ((f->buf = malloc(CHUNK)) == NULL)
+			return ERROR_NOT_ENOUGH_MEMORY;
+		if ((f->changed = CreateEventW(NULL, FALSE, FALSE, NULL)) == NULL ||
+		    (f->wake = CreateEventW(NULL, FALSE, FALSE, NULL)) == NULL ||
+		    (f->parked = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL ||
+		    (f->ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL)
+			return GetLastError();
+		f->pipe = pipe;
+		InterlockedExchange64(&f->last, (LONG64)GetTickCount64());
+		f->thread = CreateThread(NULL, 64 * 1024, feed_thread, f,
+		    STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+		if (f->thread == NULL)
+			return GetLastError();
+		return 0;
+	}
+	EnterCriticalSection(&f->lock);
+	f->pipe = pipe;
+	InterlockedExchange(&f->dead, 0);
+	if (!f->err_read)
+		InterlockedExchange(&f->err, 0);
+	LeaveCriticalSection(&f->lock);
+	InterlockedExchange64(&f->last, (LONG64)GetTickCount64());
+	SetEvent(f->wake);
+	return 0;
+}
+
+void
+feed_detach(struct feed *f)
+{
+	if (f->thread == NULL)
+		return;
+	EnterCriticalSection(&f->lock);
+	HANDLE h = f->pipe;
+	int wait = f->writing;
+	f->pipe = NULL;
+	if (wait) {
+		f->detaching = 1;
+		ResetEvent(f->parked);
+	}
+	LeaveCriticalSection(&f->lock);
+	/* Again each round: the write may not have been issued yet the first
+	 * time, and then there was nothing to cancel. */
+	while (wait) {
+		CancelIoEx(h, &f->ov);
+		wait = WaitForSingleObject(f->parked, 50) != WAIT_OBJECT_0;
+	}
 }

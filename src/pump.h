@@ -1,6 +1,8 @@
 /*
- * pump: one direction of a relay as one thread — read the pipe, write the
- * output, again — for the hot path from a pipe to stdout.
+ * pump and feed: each direction of a relay as one thread. A pump reads a
+ * pipe and writes the block out (pipe -> stdout, a child's output ->
+ * stdout); a feed reads a synchronous handle and writes the block into
+ * whichever pipe is attached to it (stdin -> pipe).
  *
  * Under Wine every wait, SetEvent and pipe operation is a round trip to the
  * single-threaded wineserver. Handing each block from an event loop to a
@@ -52,5 +54,58 @@ DWORD pump_start(struct pump *p);
  * first; returns nonzero if the pump stopped, 0 if CANCEL came first.
  */
 int pump_stop(struct pump *p, HANDLE cancel);
+
+/*
+ * feed: stdin -> pipe. The thread lives as long as the process, because the
+ * local side outlives each connection (serve -k): a blocking read of stdin
+ * cannot be cancelled portably, and a block read from stdin but not yet
+ * written when a client goes away is kept and written to the next one.
+ * Between connections no pipe is attached and the thread waits holding its
+ * block.
+ *
+ * The owner learns of what matters to it through "changed" (the source
+ * ended and all it gave was written, a pipe write found the reader gone or
+ * failed), never per block, so the hot path costs what a plain ReadFile /
+ * WriteFile loop costs.
+ */
+struct feed {
+	/* Set by the owner before feed_attach. */
+	HANDLE src;             /* a synchronous handle (stdin) */
+	void (*tap)(void *ctx, const char *data, DWORD len, int message);
+	void *tap_ctx;          /* ...called with each block the pipe took */
+	int tap_msg;            /* blocks are messages of a message pipe */
+
+	/* Shared; written by the thread under lock unless said otherwise. */
+	HANDLE thread;          /* owner */
+	HANDLE changed;         /* auto-reset: eof, dead or err became set */
+	HANDLE wake;            /* auto-reset: the owner attached a pipe */
+	HANDLE parked;          /* manual-reset: a cancelled write returned */
+	CRITICAL_SECTION lock;
+	HANDLE pipe;            /* owner: the attached pipe, or NULL */
+	int writing;            /* a write to pipe is in flight */
+	int detaching;          /* owner: waiting on parked for that write */
+	OVERLAPPED ov;          /* thread */
+	char *buf;              /* thread: the block held */
+	DWORD len, off;         /* thread: its length, and what was written */
+	volatile LONG eof;      /* the source ended and nothing is held */
+	volatile LONG dead;     /* the attached pipe's reader went away */
+	volatile LONG err;      /* a failure, else 0 ... */
+	volatile LONG err_read; /* ...reading the source (else writing the pipe) */
+	volatile LONG64 bytes;  /* written to pipes, over all connections */
+	volatile LONG64 last;   /* GetTickCount64() of the last block moved */
+};
+
+/*
+ * Attaches PIPE (opened with FILE_FLAG_OVERLAPPED) and clears the previous
+ * connection's dead and write error; the thread is started the first time.
+ * Returns 0, or the Win32 error.
+ */
+DWORD feed_attach(struct feed *f, HANDLE pipe);
+
+/*
+ * Detaches the pipe: a write in flight is cancelled and waited for (its
+ * unwritten bytes stay held), and the thread no longer touches the pipe.
+ */
+void feed_detach(struct feed *f);
 
 #endif

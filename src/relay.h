@@ -3,8 +3,8 @@
  *
  * A relay is made once per command and serves one connection after another
  * (serve -k), because the local side outlives each client: stdin is read by
- * one worker thread for the life of the process, and bytes already read from
- * it but not yet delivered are kept for the next client rather than lost.
+ * one thread for the life of the process, and bytes already read from it but
+ * not yet delivered are kept for the next client rather than lost.
  */
 #ifndef PIPECAT_RELAY_H
 #define PIPECAT_RELAY_H
@@ -61,9 +61,6 @@ enum relay_end relay_run(struct relay *r, HANDLE pipe, const char *name,
 
 /* Nonzero once the reader of stdout has gone away. */
 int relay_stdout_gone(const struct relay *r);
-
-/* Nonzero once stdin has ended and everything read from it has been sent. */
-int relay_stdin_done(const struct relay *r);
 
 /* "N bytes sent, M received, T s" for a -v line. */
 void relay_stats_text(const struct relay_stats *st, unsigned long long ms,
