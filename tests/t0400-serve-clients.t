@@ -77,6 +77,34 @@ test_expect_success 'a client killed mid-transfer ends only its connection' '
 	kill_tree $server
 '
 
+# stdin outlives each client: what serve read from it while no client could
+# take it is written to the next client, not dropped with the one that left.
+# stdin is a FIFO fed by `tail -f` from a file the test appends to, so that
+# only tail holds its writing end and ending tail is stdin's EOF.
+test_expect_success '-k: stdin read after a client left goes to the next client' '
+	rm -f feed.fifo && mkfifo feed.fifo && : >feed.txt &&
+	{ tail -f feed.txt >feed.fifo & } &&
+	feeder=$! &&
+	bg server pc serve -v -k -q 0 "$P-hold" <feed.fifo >/dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	bg c1 pc connect "$P-hold" </dev/null >c1 2>c1err &&
+	wait_for serr "client connected" &&
+	printf "one\n" >>feed.txt &&
+	wait_for c1 "^one$" &&
+	kill_tree $c1 KILL &&
+	wait_for serr "client gone" &&
+	printf "two\n" >>feed.txt &&
+	bg c2 pc connect "$P-hold" </dev/null >c2 2>c2err &&
+	wait_for c2 "^two$" &&
+	printf "three\n" >>feed.txt &&
+	wait_for c2 "^three$" &&
+	kill $feeder &&
+	wait_status $c2 0 &&
+	printf "two\nthree\n" >want && same_file want c2 &&
+	printf "one\n" >want && same_file want c1 &&
+	kill_tree $server
+'
+
 test_expect_success 'Ctrl-C (SIGINT) ends a waiting server with exit 130' '
 	bg server pc serve -v "$P-int" </dev/null >/dev/null 2>serr &&
 	wait_for serr "listening on" &&
