@@ -210,6 +210,7 @@ serve_exec(struct server *s, struct instance *first, const struct exec_cfg *ec,
 					if (WaitForMultipleObjects(2, ws, FALSE, INFINITE) != WAIT_OBJECT_0)
 						return EXIT_INTR;
 				}
+				exec_wait_all();
 				return EXIT_OK;
 			}
 		}

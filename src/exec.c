@@ -244,9 +244,44 @@ session_thread(LPVOID arg)
 	return 0;
 }
 
+/* The session threads not yet seen to end; only the thread that calls
+ * exec_start touches these. */
+static HANDLE *threads;
+static size_t nthreads, cap_threads;
+
+/* Forgets the threads that have ended; with TIMEOUT INFINITE, waits for
+ * all of them. */
+static void
+reap(DWORD timeout)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < nthreads; i++) {
+		if (WaitForSingleObject(threads[i], timeout) == WAIT_OBJECT_0)
+			CloseHandle(threads[i]);
+		else
+			threads[k++] = threads[i];
+	}
+	nthreads = k;
+}
+
+void
+exec_wait_all(void)
+{
+	reap(INFINITE);
+}
+
 DWORD
 exec_start(const struct exec_cfg *cfg, HANDLE pipe, unsigned long id)
 {
+	reap(0);
+	if (nthreads == cap_threads) {
+		size_t n = cap_threads ? cap_threads * 2 : 64;
+		HANDLE *t = realloc(threads, n * sizeof *t);
+		if (t == NULL)
+			return ERROR_NOT_ENOUGH_MEMORY;
+		threads = t;
+		cap_threads = n;
+	}
 	struct session *s = malloc(sizeof *s);
 	if (s == NULL)
 		return ERROR_NOT_ENOUGH_MEMORY;
@@ -262,6 +297,6 @@ exec_start(const struct exec_cfg *cfg, HANDLE pipe, unsigned long id)
 		free(s);
 		return e;
 	}
-	CloseHandle(t);
+	threads[nthreads++] = t;
 	return 0;
 }

@@ -31,4 +31,13 @@ struct exec_cfg {
  */
 DWORD exec_start(const struct exec_cfg *cfg, HANDLE pipe, unsigned long id);
 
+/*
+ * Waits until every session thread has returned, not only counted itself
+ * out in *active: a process that exits while a thread is still on its way
+ * out is a race Windows handles and Wine 8 sometimes does not (the server
+ * died of SIGSEGV after its last client). Called from the thread that calls
+ * exec_start.
+ */
+void exec_wait_all(void);
+
 #endif
