@@ -142,7 +142,8 @@ test_expect_success() {
 		echo "ok $test_count - $1"
 	else
 		echo "not ok $test_count - $1"
-		sed 's/^/#   /' "$_log"
+		# On stderr, as Test::More's diag: prove shows it without -v.
+		{ echo "# $T: not ok $test_count - $1"; sed 's/^/#   /' "$_log"; } >&2
 		test_failed=$((test_failed + 1))
 	fi
 }
