@@ -19,7 +19,9 @@ WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 CFLAGS_WIN = -std=c11 -O2 $(WARN) -D_WIN32_WINNT=0x0601 -DUNICODE -D_UNICODE \
 	-DPIPECAT_VERSION='"$(VERSION)"' -ffile-prefix-map=$(CURDIR)=.
 LDFLAGS_WIN = -static -municode -s -Wl,--no-insert-timestamp
-LIBS_WIN  = -ladvapi32 -lkernel32
+# ADVAPI32 is delay-loaded (src/advapi32.def): only serve and info use it.
+LIBS_WIN  = $(BUILD)/libadvapi32_delay.a -lkernel32
+DLLTOOL  ?= $(patsubst %gcc,%dlltool,$(CC_WIN))
 
 # Portable modules: no windows.h; also built natively with sanitizers.
 PORTABLE  = pipename opts sddl cli argv stats hexdump pipelist json utf8
@@ -42,7 +44,11 @@ $(BUILD)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC_WIN) $(CFLAGS_WIN) -c $< -o $@
 
-$(BUILD)/pipecat.exe: $(OBJS)
+$(BUILD)/libadvapi32_delay.a: src/advapi32.def
+	@mkdir -p $(@D)
+	$(DLLTOOL) --input-def $< --output-delaylib $@
+
+$(BUILD)/pipecat.exe: $(OBJS) $(BUILD)/libadvapi32_delay.a
 	$(CC_WIN) $(LDFLAGS_WIN) $(OBJS) $(LIBS_WIN) -o $@
 
 $(BUILD)/helpers/%.exe: tests/helpers/%.c

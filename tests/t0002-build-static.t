@@ -19,4 +19,22 @@ test_expect_success 'pipecat.exe is a 64-bit console program' '
 	grep_file "^Subsystem[[:space:]]+00000003" hdr
 '
 
+# ADVAPI32 (and the sechost and ucrtbase it pulls in) is delay-loaded: under
+# Wine it costs every process about 0.8 MiB and some start-up time, and only
+# serve (the pipe's security descriptor, the client's user) and info need it.
+# Wine's loaddll channel names each DLL as it is loaded.
+test_expect_success 'ADVAPI32 is loaded by serve, not by --version or connect' '
+	grep -q ADVAPI32.dll "$PIPECAT" &&
+	WINEDEBUG=+loaddll pc --version >out 2>loaded &&
+	grep_file "^pipecat " out &&
+	grep_file "Loaded .*kernel32\.dll" loaded &&
+	! grep -i "Loaded .*advapi32" loaded &&
+	bg server env WINEDEBUG=+loaddll timeout -k 5 "$TEST_TIMEOUT" $WINE "$PIPECAT" serve --max-clients 1 "$P-dl" </dev/null >/dev/null 2>sloaded &&
+	WINEDEBUG=+loaddll pc connect -q 0 --wait 10 "$P-dl" </dev/null >/dev/null 2>cloaded &&
+	wait_status $server 0 &&
+	grep_file "Loaded .*kernel32\.dll" cloaded &&
+	! grep -i "Loaded .*advapi32" cloaded &&
+	grep_file "Loaded .*ADVAPI32\.dll" sloaded
+'
+
 test_done
