@@ -8,11 +8,15 @@
  * into CTRL_C_EVENT, so this is testable there too.
  */
 #include "interrupt.h"
+#include "pipecat.h"
 
 /* Written once by interrupt_init (main thread) before any other thread. */
 static HANDLE stop_event;
+static HANDLE main_thread;      /* a real handle to the main thread */
 /* Set by the control handler's thread, read by any thread. */
 static volatile LONG stop_flag;
+/* Set by the main thread around a write that may block (interrupt_blocking). */
+static volatile LONG blocking;
 
 static BOOL WINAPI
 on_control(DWORD type)
@@ -23,6 +27,17 @@ on_control(DWORD type)
 	case CTRL_CLOSE_EVENT:
 		InterlockedExchange(&stop_flag, 1);
 		SetEvent(stop_event);
+		/* A main thread writing to a reader that does not read (a pager
+		 * left on its first page) would never see the event: its write
+		 * is cancelled, again until it returns, for up to a second;
+		 * Wine cannot cancel such a write, and then the process ends
+		 * here, as it would have a moment later. */
+		for (int i = 0; i < 20 && InterlockedCompareExchange(&blocking, 0, 0); i++) {
+			CancelSynchronousIo(main_thread);
+			Sleep(50);
+		}
+		if (InterlockedCompareExchange(&blocking, 0, 0))
+			ExitProcess(EXIT_INTR);
 		return TRUE;
 	default:
 		return FALSE;
@@ -35,6 +50,9 @@ interrupt_init(void)
 	stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
 	if (stop_event == NULL)
 		return GetLastError();
+	if (!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(),
+	    GetCurrentProcess(), &main_thread, 0, FALSE, DUPLICATE_SAME_ACCESS))
+		return GetLastError();
 	if (!SetConsoleCtrlHandler(on_control, TRUE))
 		return GetLastError();
 	return 0;
@@ -44,6 +62,12 @@ HANDLE
 interrupt_event(void)
 {
 	return stop_event;
+}
+
+void
+interrupt_blocking(int on)
+{
+	InterlockedExchange(&blocking, on);
 }
 
 int

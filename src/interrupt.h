@@ -17,4 +17,12 @@ HANDLE interrupt_event(void);
 /* Nonzero once interrupted. */
 int interrupted(void);
 
+/*
+ * Brackets a synchronous write on the main thread that may block for as
+ * long as its reader pleases (stdout): on Ctrl-C meanwhile, the write is
+ * cancelled (CancelSynchronousIo), and if it still has not returned a
+ * moment later (Wine cannot cancel it), the process exits EXIT_INTR.
+ */
+void interrupt_blocking(int on);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "aio.h"
+#include "interrupt.h"
 #include "pump.h"
 
 #define CHUNK (64 * 1024)
@@ -21,121 +22,171 @@ source_ended(DWORD e)
 	    e == ERROR_OPERATION_ABORTED;
 }
 
-/* Reads one block (a whole message in message mode) into p->buf. Returns
- * its length, or -1 with the pump's end recorded. */
-static long long
-read_block(struct pump *p)
+/* Records how the source ended, or failed, with error E. */
+static void
+read_failed(struct pump *p, DWORD e)
 {
-	DWORD len = 0;
+	if (source_ended(e))
+		p->eof = 1;
+	else
+		p->err = e;
+}
+
+/*
+ * Reads one block (a whole message in message mode) into p->buf[0..have).
+ * Returns 1 with a block, 0 with the pump's end recorded, or -1 when one of
+ * HS[0..N) was signalled, or TIMEOUT ms passed, first (*WOKE: its index, or
+ * N), the read left pending for the next call.
+ */
+static int
+read_block(struct pump *p, DWORD n, const HANDLE *hs, DWORD timeout,
+    DWORD *woke)
+{
 	if (p->src_sync) {
 		/* An anonymous pipe: 0 bytes or ERROR_BROKEN_PIPE is its end. */
-		DWORD n = 0;
-		if (!ReadFile(p->src, p->buf, p->cap, &n, NULL)) {
-			DWORD e = GetLastError();
-			if (source_ended(e))
-				p->eof = 1;
-			else
-				p->err = e;
-			return -1;
+		DWORD got = 0;
+		if (!ReadFile(p->src, p->buf, p->cap, &got, NULL)) {
+			read_failed(p, GetLastError());
+			return 0;
 		}
-		if (n == 0) {
+		if (got == 0) {
 			p->eof = 1;
-			return -1;
+			return 0;
 		}
-		return n;
+		p->have = got;
+		return 1;
 	}
 	for (;;) {
-		DWORD n = 0;
-		BOOL ok = ReadFile(p->src, p->buf + len, p->cap - len, NULL, &p->ov);
-		DWORD e = ok ? 0 : GetLastError();
-		if (e == 0 || e == ERROR_IO_PENDING || e == ERROR_MORE_DATA) {
-			ok = GetOverlappedResult(p->src, &p->ov, &n, TRUE);
+		DWORD got = 0, e;
+		if (!p->pending) {
+			BOOL ok = ReadFile(p->src, p->buf + p->have,
+			    p->cap - p->have, NULL, &p->ov);
 			e = ok ? 0 : GetLastError();
+			if (e != 0 && e != ERROR_IO_PENDING && e != ERROR_MORE_DATA) {
+				read_failed(p, e);
+				return 0;
+			}
+			p->pending = 1;
 		}
+		/* With other handles to watch, wait for all of them; the
+		 * event is only waited for when the read is not done yet. */
+		if ((n > 0 || timeout != INFINITE) && !HasOverlappedIoCompleted(&p->ov)) {
+			HANDLE w[1 + PUMP_MAX_WAKE];
+			w[0] = p->ov.hEvent;
+			for (DWORD i = 0; i < n; i++)
+				w[1 + i] = hs[i];
+			DWORD r = WaitForMultipleObjects(1 + n, w, FALSE, timeout);
+			if (r == WAIT_FAILED) {
+				p->err = GetLastError();
+				return 0;
+			}
+			if (r != WAIT_OBJECT_0) {
+				*woke = r == WAIT_TIMEOUT ? n : r - WAIT_OBJECT_0 - 1;
+				return -1;
+			}
+		}
+		BOOL ok = GetOverlappedResult(p->src, &p->ov, &got, TRUE);
+		e = ok ? 0 : GetLastError();
+		p->pending = 0;
+		p->have += got;
 		if (e == ERROR_MORE_DATA && p->msg) {
-			len += n;
 			if (p->cap > MAXDWORD / 2) {
 				p->err = ERROR_NOT_ENOUGH_MEMORY;
-				return -1;
+				return 0;
 			}
 			char *b = realloc(p->buf, p->cap * 2);
 			if (b == NULL) {
 				p->err = ERROR_NOT_ENOUGH_MEMORY;
-				return -1;
+				return 0;
 			}
 			p->buf = b;
 			p->cap *= 2;
 			continue;
 		}
 		if (e != 0 && e != ERROR_MORE_DATA) {
-			if (source_ended(e))
-				p->eof = 1;
-			else
-				p->err = e;
-			return -1;
+			read_failed(p, e);
+			return 0;
 		}
-		return (long long)len + n;
+		return 1;
 	}
+}
+
+/* Writes out the block read (the tap sees it first). Returns 0 when the
+ * pump must end (p->dead or p->err recorded), else 1. */
+static int
+write_block(struct pump *p)
+{
+	DWORD len = p->have;
+	p->have = 0;
+	if (len == 0) {
+		/* A zero-length write is no data and no EOF, unless it is the
+		 * EOF message --eof-message asks for. */
+		if (p->msg && p->tap != NULL)
+			p->tap(p->tap_ctx, p->buf, 0, 1);
+		if (p->msg && p->zero_is_eof) {
+			p->eof = p->eof_soft = 1;
+			return 0;
+		}
+		return 1;
+	}
+	if (p->tap != NULL)
+		p->tap(p->tap_ctx, p->buf, len, p->msg);
+	InterlockedExchange64(&p->last, (LONG64)GetTickCount64());
+	const char *q = p->buf;
+	/* On the caller's thread a blocked write must not outlast Ctrl-C. */
+	if (p->thread == NULL)
+		interrupt_blocking(1);
+	int ok = 1;
+	while (len > 0) {
+		DWORD n;
+		if (!WriteFile(p->dst, q, len, &n, NULL)) {
+			DWORD e = GetLastError();
+			if (aio_gone_error(e))
+				p->dead = 1;
+			else {
+				p->err = e;
+				p->err_write = 1;
+			}
+			ok = 0;
+			break;
+		}
+		q += n;
+		len -= n;
+		p->bytes += n;
+	}
+	if (p->thread == NULL)
+		interrupt_blocking(0);
+	if (!ok)
+		return 0;
+	InterlockedExchange64(&p->last, (LONG64)GetTickCount64());
+	/* A buffer a long message grew is given back. */
+	if (p->cap > 4 * CHUNK) {
+		char *b = realloc(p->buf, CHUNK);
+		if (b != NULL) {
+			p->buf = b;
+			p->cap = CHUNK;
+		}
+	}
+	return 1;
 }
 
 static DWORD WINAPI
 pump_thread(LPVOID arg)
 {
 	struct pump *p = arg;
+	DWORD woke;
 
-	while (!InterlockedCompareExchange(&p->stop, 0, 0)) {
-		long long got = read_block(p);
-		if (got < 0)
-			break;
-		DWORD len = (DWORD)got;
-		if (len == 0) {
-			/* A zero-length write is no data and no EOF, unless it is
-			 * the EOF message --eof-message asks for. */
-			if (p->msg && p->tap != NULL)
-				p->tap(p->tap_ctx, p->buf, 0, 1);
-			if (p->msg && p->zero_is_eof) {
-				p->eof = p->eof_soft = 1;
-				break;
-			}
-			continue;
-		}
-		if (p->tap != NULL)
-			p->tap(p->tap_ctx, p->buf, len, p->msg);
-		InterlockedExchange64(&p->last, (LONG64)GetTickCount64());
-		const char *q = p->buf;
-		while (len > 0) {
-			DWORD n;
-			if (!WriteFile(p->dst, q, len, &n, NULL)) {
-				DWORD e = GetLastError();
-				if (aio_gone_error(e))
-					p->dead = 1;
-				else {
-					p->err = e;
-					p->err_write = 1;
-				}
-				goto out;
-			}
-			q += n;
-			len -= n;
-			p->bytes += n;
-		}
-		InterlockedExchange64(&p->last, (LONG64)GetTickCount64());
-		/* A buffer a long message grew is given back. */
-		if (p->cap > 4 * CHUNK) {
-			char *b = realloc(p->buf, CHUNK);
-			if (b != NULL) {
-				p->buf = b;
-				p->cap = CHUNK;
-			}
-		}
-	}
-out:
+	while (!InterlockedCompareExchange(&p->stop, 0, 0) &&
+	    read_block(p, 0, NULL, INFINITE, &woke) > 0 && write_block(p))
+		;
 	SetEvent(p->done);
 	return 0;
 }
 
-DWORD
-pump_start(struct pump *p)
+/* What pump_start and pump_begin share: the buffer, the events, a clean
+ * state. */
+static DWORD
+pump_prepare(struct pump *p)
 {
 	if (p->buf == NULL) {
 		p->buf = malloc(CHUNK);
@@ -153,7 +204,18 @@ pump_start(struct pump *p)
 	p->eof = p->eof_soft = p->dead = p->err_write = 0;
 	p->err = 0;
 	p->bytes = 0;
+	p->pending = 0;
+	p->have = 0;
 	InterlockedExchange64(&p->last, (LONG64)GetTickCount64());
+	return 0;
+}
+
+DWORD
+pump_start(struct pump *p)
+{
+	DWORD e = pump_prepare(p);
+	if (e != 0)
+		return e;
 	p->thread = CreateThread(NULL, 64 * 1024, pump_thread, p,
 	    STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
 	if (p->thread == NULL)
@@ -161,11 +223,50 @@ pump_start(struct pump *p)
 	return 0;
 }
 
+DWORD
+pump_begin(struct pump *p)
+{
+	p->thread = NULL;
+	return pump_prepare(p);
+}
+
+DWORD
+pump_run(struct pump *p, DWORD n, const HANDLE *hs, DWORD timeout,
+    int (*enough)(void *ctx), void *ctx)
+{
+	DWORD woke = n;
+	int r;
+
+	while ((r = read_block(p, n, hs, timeout, &woke)) > 0 && write_block(p))
+		if (enough != NULL && enough(ctx))
+			return n;
+	if (r < 0)
+		return woke;
+	SetEvent(p->done);
+	return PUMP_ENDED;
+}
+
 int
 pump_stop(struct pump *p, HANDLE cancel)
 {
-	if (p->thread == NULL)
-		return 1;
+	if (p->thread == NULL) {
+		/* Run by pump_run: a pending read is cancelled, and what it
+		 * read before that still goes out. */
+		int stopped = WaitForSingleObject(cancel, 0) != WAIT_OBJECT_0;
+		if (p->pending) {
+			DWORD got = 0;
+			CancelIoEx(p->src, &p->ov);
+			BOOL ok = GetOverlappedResult(p->src, &p->ov, &got, TRUE);
+			p->pending = 0;
+			p->have += got;
+			if (stopped && (ok || GetLastError() == ERROR_MORE_DATA) &&
+			    p->have > 0)
+				write_block(p);
+			p->have = 0;
+		}
+		SetEvent(p->done);
+		return stopped;
+	}
 	InterlockedExchange(&p->stop, 1);
 	for (;;) {
 		/* Again each round: a read started just after the stop flag was

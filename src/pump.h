@@ -28,11 +28,13 @@ struct pump {
 	void *tap_ctx;
 
 	/* The pump's own. */
-	HANDLE thread;
-	HANDLE done;            /* manual-reset: set once the thread has stopped */
+	HANDLE thread;          /* NULL when run by pump_run */
+	HANDLE done;            /* manual-reset: set once the pump has stopped */
 	OVERLAPPED ov;
+	int pending;            /* a read on ov is in flight */
 	char *buf;
 	DWORD cap;
+	DWORD have;             /* bytes of the block read so far */
 	volatile LONG stop;
 	volatile LONG64 last;   /* GetTickCount64() of the last block moved */
 
@@ -49,9 +51,29 @@ struct pump {
 DWORD pump_start(struct pump *p);
 
 /*
+ * A pump can instead run on the caller's thread, which saves a thread (under
+ * Wine each costs about 1 MiB of RSS: bench/FIGURES.md). pump_begin
+ * prepares it; pump_run then moves blocks until the pump ends (returns
+ * PUMP_ENDED, done set, the results as for a thread), one of HS[0..N) is
+ * signalled while it waits for data (returns its index), TIMEOUT ms pass
+ * in such a wait, or ENOUGH (called after each block written, without a
+ * kernel call) says the caller has something to decide (both return N). A
+ * read left pending goes on at the next call; after PUMP_ENDED there is
+ * none. While pump_run blocks
+ * writing the destination, Ctrl-C still ends the process
+ * (interrupt_blocking).
+ */
+#define PUMP_MAX_WAKE 8
+#define PUMP_ENDED ((DWORD)-2)     /* not WAIT_FAILED */
+DWORD pump_begin(struct pump *p);
+DWORD pump_run(struct pump *p, DWORD n, const HANDLE *hs, DWORD timeout,
+    int (*enough)(void *ctx), void *ctx);
+
+/*
  * Stops the pump: its pending read is cancelled, a write in progress is
- * finished, and the thread is waited for, unless CANCEL (an event) is set
- * first; returns nonzero if the pump stopped, 0 if CANCEL came first.
+ * finished (what the read got is written out), and the thread is waited
+ * for, unless CANCEL (an event) is set first; returns nonzero if the pump
+ * stopped, 0 if CANCEL came first.
  */
 int pump_stop(struct pump *p, HANDLE cancel);
 
