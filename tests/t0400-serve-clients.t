@@ -122,6 +122,24 @@ test_expect_success 'Ctrl-C ends a connected client with exit 130' '
 	wait_status $server 0
 '
 
+# The client's stdout is a FIFO whose reader never reads, so its write to
+# stdout blocks. On Windows the Ctrl-C handler cancels that write
+# (CancelSynchronousIo); Wine cannot cancel a blocking write to a Unix
+# pipe, and there the handler ends the process itself after a second.
+test_expect_success 'Ctrl-C ends a client blocked writing to a stdout nobody reads' '
+	rm -f out.fifo && mkfifo out.fifo &&
+	{ sleep 100 <>out.fifo & } && holder=$! &&
+	bg server pc serve -v "$P-int3" </dev/zero >/dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	bg client pc connect -v "$P-int3" </dev/null >out.fifo 2>cerr &&
+	wait_for cerr "connected to" &&
+	sleep 0.5 &&
+	kill_tree $client INT &&
+	wait_status $client 130 &&
+	kill $holder &&
+	kill_tree $server
+'
+
 # Wine reports no DACL on pipes, so what can be checked is the descriptor
 # pipecat builds and hands to CreateNamedPipeW (-vv prints it).
 test_expect_success 'the default DACL admits SYSTEM and the current user only' '
