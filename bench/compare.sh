@@ -197,12 +197,13 @@ for r in $(seq 0 "$REPEAT"); do
 		[ "$k" = node ] && continue
 		ref_srv both "$N" "$BYTES" || exit 1
 		case $k in
-		ref) $WINE "$B/ref_client.exe" -d "$N" <"$DATA" >/dev/null ;;
-		pipecat) $WINE "$PC" connect "$N" <"$DATA" >/dev/null ;;
+		ref) mem $WINE "$B/ref_client.exe" -d "$N" <"$DATA" >/dev/null ;;
+		pipecat) mem $WINE "$PC" connect "$N" <"$DATA" >/dev/null ;;
 		esac
 		wait "$SRV"
 		SRV=""
 		if [ "$r" -gt 0 ]; then
+			fig_add "bothmem.$k" "$(cat "$W/mem")"
 			for d in up down; do
 				fig_add "both$d.$k" "$(awk -v d="$d" -v want="$BYTES" '$1 == d {
 					print ($3 == want ? $7 : "FAIL") }' "$W/srv.out")"
@@ -405,11 +406,16 @@ line "pipecat --version" start.pipecat ms start.ref max 1.10
 line "peak RSS: ref_hello" startmem.ref KiB
 line "peak RSS: pipecat --version" startmem.pipecat KiB
 memdiff startmem.pipecat startmem.ref
-line "peak RSS: ref_client, pipe -> stdout" mem.ref KiB
-line "peak RSS: pipecat connect, pipe -> stdout" mem.pipecat KiB
+# Under Wine each thread costs about 1 MiB of RSS (bench/FIGURES.md), so
+# these are read beside the threads each program runs.
+line "peak RSS: ref_client, 1 thread" mem.ref KiB
+line "peak RSS: pipecat connect, 2 threads" mem.pipecat KiB
 memdiff mem.pipecat mem.ref
-line "peak RSS: ref_spawn" spawnmem.ref KiB
-line "peak RSS: pipecat spawn" spawnmem.pipecat KiB
+line "peak RSS: ref_client -d, 2 threads" bothmem.ref KiB
+line "  ...both ways: pipecat connect" bothmem.pipecat KiB
+memdiff bothmem.pipecat bothmem.ref
+line "peak RSS: ref_spawn, 1 thread" spawnmem.ref KiB
+line "peak RSS: pipecat spawn, 2 threads" spawnmem.pipecat KiB
 memdiff spawnmem.pipecat spawnmem.ref
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
