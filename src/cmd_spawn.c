@@ -6,9 +6,9 @@
  * 2>&1) or two (--split); pipecat closes its own copies of the write ends
  * at once, so EOF arrives when the child, and whatever it handed them to,
  * has closed them. Anonymous pipes cannot be overlapped, so each read end
- * is pumped by a worker thread (flow.c over aio.c) and the main thread
- * waits on all of them, the child's process handle, Ctrl-C and --timeout
- * at once. The child runs in a kill-on-close job (child.c).
+ * is pumped by a thread of its own (pump.c) and the main thread waits on
+ * all of them, the child's process handle, Ctrl-C and --timeout at once.
+ * The child runs in a kill-on-close job (child.c).
  *
  * Ending: when the child has exited and its output pipes have reached EOF
  * and been written out, pipecat exits with the child's status. --timeout
