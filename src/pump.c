@@ -133,8 +133,8 @@ write_block(struct pump *p)
 		p->tap(p->tap_ctx, p->buf, len, p->msg);
 	InterlockedExchange64(&p->last, (LONG64)GetTickCount64());
 	const char *q = p->buf;
-	/* On the caller's thread a blocked write must not outlast Ctrl-C. */
-	if (p->thread == NULL)
+	/* On the main thread a blocked write must not outlast Ctrl-C. */
+	if (p->here)
 		interrupt_blocking(1);
 	int ok = 1;
 	while (len > 0) {
@@ -154,7 +154,7 @@ write_block(struct pump *p)
 		len -= n;
 		p->bytes += n;
 	}
-	if (p->thread == NULL)
+	if (p->here)
 		interrupt_blocking(0);
 	if (!ok)
 		return 0;
@@ -216,6 +216,7 @@ pump_start(struct pump *p)
 	DWORD e = pump_prepare(p);
 	if (e != 0)
 		return e;
+	p->here = 0;
 	p->thread = CreateThread(NULL, 64 * 1024, pump_thread, p,
 	    STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
 	if (p->thread == NULL)
@@ -227,6 +228,7 @@ DWORD
 pump_begin(struct pump *p)
 {
 	p->thread = NULL;
+	p->here = 1;
 	return pump_prepare(p);
 }
 
@@ -249,7 +251,7 @@ pump_run(struct pump *p, DWORD n, const HANDLE *hs, DWORD timeout,
 int
 pump_stop(struct pump *p, HANDLE cancel)
 {
-	if (p->thread == NULL) {
+	if (p->here) {
 		/* Run by pump_run: a pending read is cancelled, and what it
 		 * read before that still goes out. */
 		int stopped = WaitForSingleObject(cancel, 0) != WAIT_OBJECT_0;
@@ -267,6 +269,8 @@ pump_stop(struct pump *p, HANDLE cancel)
 		SetEvent(p->done);
 		return stopped;
 	}
+	if (p->thread == NULL)
+		return 1;
 	InterlockedExchange(&p->stop, 1);
 	for (;;) {
 		/* Again each round: a read started just after the stop flag was

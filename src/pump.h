@@ -28,7 +28,8 @@ struct pump {
 	void *tap_ctx;
 
 	/* The pump's own. */
-	HANDLE thread;          /* NULL when run by pump_run */
+	HANDLE thread;          /* the pump's thread (pump_start) */
+	int here;               /* ...or run on the caller's (pump_begin) */
 	HANDLE done;            /* manual-reset: set once the pump has stopped */
 	OVERLAPPED ov;
 	int pending;            /* a read on ov is in flight */
