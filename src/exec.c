@@ -1,14 +1,16 @@
 /*
  * exec: a serve --exec client, bound to a child process; see exec.h.
  *
- * The session's loop, on its own thread, pumps two flows (flow.c):
- *   in:  the pipe (overlapped) -> the child's stdin (anonymous pipe, worker)
- *   out: the child's stdout (anonymous pipe, worker) -> the pipe (overlapped)
+ * Each direction is a pump thread (pump.c: read, wait, write, no hand-off,
+ * the cheapest way under Wine), and the session's thread only decides:
+ *   in:  the pipe (overlapped) -> the child's stdin (anonymous pipe)
+ *   out: the child's stdout (anonymous pipe) -> the pipe (overlapped)
  * Every way a session ends:
  *   - the child closed its output (usually: it exited) and all of it has
  *     been written: the pipe is flushed (the client reads every byte) and
  *     closed, a clean end for the client;
- *   - the client went away (a write to the pipe fails): the child's tree is
+ *   - the client went away (a write to the pipe fails, or its end of the
+ *     pipe closed while the child still writes): the child's tree is
  *     killed, since nobody is left to read it;
  *   - -i: nothing moved either way for that long;
  *   - Ctrl-C: the whole server is stopping.
@@ -25,8 +27,8 @@
 #include "aio.h"
 #include "child.h"
 #include "exec.h"
-#include "flow.h"
 #include "interrupt.h"
+#include "pump.h"
 #include "relay.h"
 #include "winerr.h"
 
@@ -36,13 +38,13 @@ struct session {
 	struct exec_cfg cfg;
 	HANDLE pipe;
 	unsigned long id;
+	struct pump in, out;
 };
 
-static void
-session_free_flow(struct flow *f)
+static ULONGLONG
+pump_last(struct pump *p)
 {
-	for (int i = 0; i < NBUF; i++)
-		free(f->buf[i]);
+	return (ULONGLONG)InterlockedCompareExchange64(&p->last, 0, 0);
 }
 
 /* Serves one client; returns nothing, reports on stderr as -v asks. */
@@ -51,13 +53,13 @@ serve_client(struct session *s)
 {
 	const struct exec_cfg *cfg = &s->cfg;
 	HANDLE in_r = NULL, in_w = NULL, out_r = NULL, out_w = NULL;
-	struct aio_op prd = { 0 }, pwr = { 0 }, cwr = { 0 }, crd = { 0 };
-	struct flow fin = { 0 }, fout = { 0 };
+	struct pump *pin = &s->in, *pout = &s->out;
 	struct child c = { 0 };
 	char err[1024] = "";
 	DWORD e;
 	ULONGLONG t0 = GetTickCount64();
 	const char *how = "closed";
+	int in_on = 0, out_on = 0;
 
 	if (!CreatePipe(&in_r, &in_w, NULL, PIPE_SIZE) ||
 	    !CreatePipe(&out_r, &out_w, NULL, PIPE_SIZE)) {
@@ -80,135 +82,130 @@ serve_client(struct session *s)
 		say("client %lu of %s: started pid %lu: %s", s->id, cfg->name,
 		    c.pid, cfg->cmdline);
 
-	if ((e = aio_init(&prd, s->pipe, AIO_READ, 1)) != 0 ||
-	    (e = aio_init(&pwr, s->pipe, AIO_WRITE, 1)) != 0 ||
-	    (e = aio_init(&cwr, in_w, AIO_WRITE, 0)) != 0 ||
-	    (e = aio_init(&crd, out_r, AIO_READ, 0)) != 0 ||
-	    flow_alloc(&fin) != 0 || flow_alloc(&fout) != 0) {
-		winerr_fmt(err, sizeof err, e ? e : ERROR_NOT_ENOUGH_MEMORY,
-		    "serve %s: client %lu: start the relay", cfg->name, s->id);
-		goto out;
+	pin->src = s->pipe;
+	pin->msg = cfg->message;
+	pin->dst = in_w;
+	pout->src = out_r;
+	pout->src_sync = 1;
+	pout->dst = s->pipe;
+	pout->dst_ov = 1;
+	if ((e = pump_start(pout)) == 0)
+		out_on = 1;
+	if (e == 0 && (e = pump_start(pin)) == 0)
+		in_on = 1;
+	if (e != 0) {
+		winerr_fmt(err, sizeof err, e, "serve %s: client %lu: start the relay",
+		    cfg->name, s->id);
+		goto stop;
 	}
-	fin.rd = &prd;
-	fin.wr = &cwr;
-	fin.src_is_pipe = 1;
-	fin.msg = cfg->message;
-	fin.src_name = cfg->name;
-	fin.dst_name = "the child's stdin";
-	fout.rd = &crd;
-	fout.wr = &pwr;
-	fout.src_name = "the child's stdout";
-	fout.dst_name = cfg->name;
 
-	ULONGLONG last = GetTickCount64();
-	int in_closed = 0;
+	int in_over = 0, cut = 0;
 	for (;;) {
 		ULONGLONG now = GetTickCount64();
+		int out_over = WaitForSingleObject(pout->done, 0) == WAIT_OBJECT_0;
 
 		if (interrupted()) {
 			how = "interrupted";
 			break;
 		}
-		if (e != 0)
-			break;
-		if (fout.dead) {
-			how = "gone";
-			break;
-		}
-		if (flow_drained(&fout)) {
-			DWORD fe = aio_flush(s->pipe, interrupt_event());
-			if (fe != 0 && fe != ERROR_OPERATION_ABORTED)
-				winerr_fmt(err, sizeof err, fe, "flush %s", cfg->name);
-			break;
-		}
-		if (cfg->idle_ms >= 0 && now >= last + (ULONGLONG)cfg->idle_ms) {
-			how = "idle";
+		if (out_over) {
+			if (pout->dead)
+				how = "gone";
+			else if (pout->err != 0)
+				winerr_fmt(err, sizeof err, pout->err, "%s %s",
+				    pout->err_write ? "write" : "read",
+				    pout->err_write ? cfg->name : "the child's stdout");
+			else {
+				DWORD fe = aio_flush(s->pipe, interrupt_event());
+				if (fe != 0 && fe != ERROR_OPERATION_ABORTED)
+					winerr_fmt(err, sizeof err, fe, "flush %s", cfg->name);
+			}
 			break;
 		}
-		/* A byte pipe's client that closed can take nothing more: a
-		 * write to it still pending is cancelled rather than left to
-		 * Wine, which does not always complete it when the client dies. */
-		if (fin.eof && pwr.busy) {
-			aio_cancel(&pwr);
-			fout.dead = 1;
-			continue;
-		}
-		/* The client is done sending (or the child stopped reading):
-		 * the child's stdin ends. */
-		if (!in_closed && (flow_drained(&fin) || (fin.dead && !fin.wr->busy))) {
+		if (!in_over && WaitForSingleObject(pin->done, 0) == WAIT_OBJECT_0) {
+			in_over = 1;
+			if (pin->err != 0) {
+				winerr_fmt(err, sizeof err, pin->err, "%s %s",
+				    pin->err_write ? "write" : "read",
+				    pin->err_write ? "the child's stdin" : cfg->name);
+				break;
+			}
+			/* The client is done sending (or the child stopped
+			 * reading): the child's stdin ends. */
 			CloseHandle(in_w);
 			in_w = NULL;
-			in_closed = 1;
+			/* A byte pipe's client whose end closed can take nothing
+			 * more: what the child still writes is not left to Wine,
+			 * which does not always complete such a write. */
+			cut = pin->eof;
 		}
-		if (!in_closed)
-			flow_kick(&fin);
-		flow_kick(&fout);
+		if (cfg->idle_ms >= 0) {
+			ULONGLONG last = pump_last(pin) > pump_last(pout)
+			    ? pump_last(pin) : pump_last(pout);
+			if (now >= last + (ULONGLONG)cfg->idle_ms) {
+				how = "idle";
+				break;
+			}
+		}
+		if (cut)
+			pump_cut(pout);
 
-		HANDLE hs[5];
-		struct aio_op *ops[5];
+		HANDLE hs[3];
 		DWORD n = 0;
-		hs[n] = interrupt_event();
-		ops[n++] = NULL;
-		struct aio_op *all[4] = { &prd, &pwr, &cwr, &crd };
-		for (int i = 0; i < 4; i++)
-			if (all[i]->busy) {
-				hs[n] = all[i]->done;
-				ops[n++] = all[i];
-			}
-		DWORD wait = INFINITE;
-		if (cfg->idle_ms >= 0)
-			wait = last + (ULONGLONG)cfg->idle_ms > now
-			    ? (DWORD)(last + (ULONGLONG)cfg->idle_ms - now) : 0;
-		DWORD w = WaitForMultipleObjects(n, hs, FALSE, wait);
-		if (w == WAIT_FAILED) {
-			e = GetLastError();
-			winerr_fmt(err, sizeof err, e, "serve %s: client %lu: wait",
-			    cfg->name, s->id);
-			continue;
+		hs[n++] = interrupt_event();
+		hs[n++] = pout->done;
+		if (!in_over)
+			hs[n++] = pin->done;
+		DWORD wait = cut ? 50 : INFINITE;
+		if (cfg->idle_ms >= 0) {
+			ULONGLONG last = pump_last(pin) > pump_last(pout)
+			    ? pump_last(pin) : pump_last(pout);
+			ULONGLONG at = last + (ULONGLONG)cfg->idle_ms;
+			ULONGLONG left = at > now ? at - now : 0;
+			if (left < wait)
+				wait = (DWORD)left;
 		}
-		for (DWORD i = 1; i < n && e == 0; i++) {
-			struct aio_op *op = ops[i];
-			if (!aio_done(op))
-				continue;
-			struct flow *f = (op == fin.rd || op == fin.wr) ? &fin : &fout;
-			unsigned long long before = f->bytes;
-			int queued = f->count;
-			DWORD fe = op == f->rd ? flow_read_done(f) : flow_write_done(f);
-			if (fe != 0) {
-				e = fe;
-				winerr_fmt(err, sizeof err, fe, "%s %s",
-				    op == f->rd ? "read" : "write",
-				    op == f->rd ? f->src_name : f->dst_name);
-			}
-			if (f->bytes != before || f->count != queued)
-				last = GetTickCount64();
+		if (WaitForMultipleObjects(n, hs, FALSE, wait) == WAIT_FAILED) {
+			winerr_fmt(err, sizeof err, GetLastError(),
+			    "serve %s: client %lu: wait", cfg->name, s->id);
+			break;
 		}
 	}
-	/* Nothing may be in flight on the pipe once it is closed. */
-	aio_cancel(&prd);
-	aio_cancel(&pwr);
 
-out:
+stop:
+	if (c.process != NULL && strcmp(how, "closed") == 0 && err[0] == '\0') {
+		/* A child whose output has ended usually exits with it; give it
+		 * a moment to say its status before the job takes it down. */
+		WaitForSingleObject(c.process, 1000);
+	}
+out:;
+	DWORD status = 0;
+	int ended = 0, started = c.process != NULL;
+	if (c.process != NULL &&
+	    WaitForSingleObject(c.process, 0) == WAIT_OBJECT_0) {
+		ended = 1;
+		status = child_status(&c);
+	}
+	/* Kill what is left of the tree first: its ends of the pipes then
+	 * close, and a pump blocked on them returns. Nothing may be in flight
+	 * on the client's pipe once it is closed. */
+	child_close(&c);
+	if (out_on) {
+		pump_cut(pout);
+		pump_stop(pout, NULL);
+	}
+	if (in_on)
+		pump_stop(pin, NULL);
+	CloseHandle(s->pipe);
 	if (err[0] != '\0' && !(cfg->quiet && strcmp(how, "closed") != 0))
 		say("%s", err);
 	else if (strcmp(how, "idle") == 0 && !cfg->quiet)
 		say("serve %s: client %lu: idle for %lld.%03lld s, closed", cfg->name,
 		    s->id, cfg->idle_ms / 1000, cfg->idle_ms % 1000);
-	CloseHandle(s->pipe);
-	DWORD status = 0;
-	int ended = 0;
-	if (c.process != NULL) {
-		/* A child whose output has ended usually exits with it; give it a
-		 * moment to say its status before the job takes it down. */
-		ended = WaitForSingleObject(c.process,
-		    strcmp(how, "closed") == 0 ? 1000 : 0) == WAIT_OBJECT_0;
-		if (ended)
-			status = child_status(&c);
-	}
 	if (cfg->verbose) {
 		char st[128];
 		ULONGLONG ms = GetTickCount64() - t0;
-		if (c.process == NULL)
+		if (!started)
 			snprintf(st, sizeof st, "not started");
 		else if (ended)
 			snprintf(st, sizeof st, "status %lu", status);
@@ -216,21 +213,19 @@ out:
 			snprintf(st, sizeof st, "killed");
 		say("client %lu gone from %s (%s, child %s): %llu bytes received, "
 		    "%llu sent, %llu.%03llu s", s->id, cfg->name, how, st,
-		    fin.bytes, fout.bytes, ms / 1000, ms % 1000);
+		    pin->bytes, pout->bytes, ms / 1000, ms % 1000);
 	}
-	/* Kill what is left of the tree first: its end of the pipes then
-	 * closes, and a worker blocked on them returns. */
-	child_close(&c);
-	aio_close(&crd);
-	aio_close(&cwr);
-	aio_close(&prd);
-	aio_close(&pwr);
 	if (in_w != NULL)
 		CloseHandle(in_w);
 	if (out_r != NULL)
 		CloseHandle(out_r);
-	session_free_flow(&fin);
-	session_free_flow(&fout);
+	HANDLE evs[] = { pin->done, pin->ov.hEvent, pout->done, pout->ov.hEvent,
+	    pout->wov.hEvent, pin->thread, pout->thread };
+	for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
+		if (evs[i] != NULL)
+			CloseHandle(evs[i]);
+	free(pin->buf);
+	free(pout->buf);
 }
 
 static DWORD WINAPI
@@ -282,7 +277,7 @@ exec_start(const struct exec_cfg *cfg, HANDLE pipe, unsigned long id)
 		threads = t;
 		cap_threads = n;
 	}
-	struct session *s = malloc(sizeof *s);
+	struct session *s = calloc(1, sizeof *s);
 	if (s == NULL)
 		return ERROR_NOT_ENOUGH_MEMORY;
 	s->cfg = *cfg;

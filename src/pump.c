@@ -138,9 +138,23 @@ write_block(struct pump *p)
 		interrupt_blocking(1);
 	int ok = 1;
 	while (len > 0) {
-		DWORD n;
-		if (!WriteFile(p->dst, q, len, &n, NULL)) {
-			DWORD e = GetLastError();
+		DWORD n = 0, e = 0;
+		if (p->dst_ov) {
+			if (InterlockedCompareExchange(&p->cut, 0, 0))
+				e = ERROR_NO_DATA;
+			else {
+				BOOL done = WriteFile(p->dst, q, len, NULL, &p->wov);
+				e = done ? 0 : GetLastError();
+				if (e == 0 || e == ERROR_IO_PENDING)
+					e = GetOverlappedResult(p->dst, &p->wov, &n, TRUE)
+					    ? 0 : GetLastError();
+			}
+			/* Cancelled: by pump_cut, the reader is gone. */
+			if (e == ERROR_OPERATION_ABORTED)
+				e = ERROR_NO_DATA;
+		} else if (!WriteFile(p->dst, q, len, &n, NULL))
+			e = GetLastError();
+		if (e != 0) {
 			if (aio_gone_error(e))
 				p->dead = 1;
 			else {
@@ -199,7 +213,11 @@ pump_prepare(struct pump *p)
 	if (p->ov.hEvent == NULL &&
 	    (p->ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL)
 		return GetLastError();
+	if (p->dst_ov && p->wov.hEvent == NULL &&
+	    (p->wov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL)
+		return GetLastError();
 	ResetEvent(p->done);
+	p->cut = 0;
 	p->stop = 0;
 	p->eof = p->eof_soft = p->dead = p->err_write = 0;
 	p->err = 0;
@@ -279,8 +297,10 @@ pump_stop(struct pump *p, HANDLE cancel)
 			CancelSynchronousIo(p->thread);
 		else
 			CancelIoEx(p->src, &p->ov);
+		if (p->dst_ov && InterlockedCompareExchange(&p->cut, 0, 0))
+			CancelIoEx(p->dst, &p->wov);
 		HANDLE hs[2] = { p->done, cancel };
-		DWORD w = WaitForMultipleObjects(2, hs, FALSE, 50);
+		DWORD w = WaitForMultipleObjects(cancel != NULL ? 2 : 1, hs, FALSE, 50);
 		if (w == WAIT_OBJECT_0)
 			break;
 		if (w == WAIT_OBJECT_0 + 1)
@@ -290,6 +310,13 @@ pump_stop(struct pump *p, HANDLE cancel)
 	CloseHandle(p->thread);
 	p->thread = NULL;
 	return 1;
+}
+
+void
+pump_cut(struct pump *p)
+{
+	InterlockedExchange(&p->cut, 1);
+	CancelIoEx(p->dst, &p->wov);
 }
 
 /* Writes what the feed holds into the attached pipe, if one is attached and

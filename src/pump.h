@@ -21,7 +21,8 @@ struct pump {
 	/* Set by the owner before pump_start. */
 	HANDLE src;             /* a pipe opened with FILE_FLAG_OVERLAPPED, or... */
 	int src_sync;           /* ...a synchronous handle (an anonymous pipe) */
-	HANDLE dst;             /* any handle, written synchronously */
+	HANDLE dst;             /* any handle, written synchronously, or... */
+	int dst_ov;             /* ...a pipe opened with FILE_FLAG_OVERLAPPED */
 	int msg;                /* message reads: a message is one block, whole */
 	int zero_is_eof;        /* --eof-message: a zero-length message ends it */
 	void (*tap)(void *ctx, const char *data, DWORD len, int message);
@@ -33,6 +34,8 @@ struct pump {
 	HANDLE done;            /* manual-reset: set once the pump has stopped */
 	OVERLAPPED ov;
 	int pending;            /* a read on ov is in flight */
+	OVERLAPPED wov;         /* dst_ov: the write in flight */
+	volatile LONG cut;      /* pump_cut: the destination is gone */
 	char *buf;
 	DWORD cap;
 	DWORD have;             /* bytes of the block read so far */
@@ -73,10 +76,19 @@ DWORD pump_run(struct pump *p, DWORD n, const HANDLE *hs, DWORD timeout,
 /*
  * Stops the pump: its pending read is cancelled, a write in progress is
  * finished (what the read got is written out), and the thread is waited
- * for, unless CANCEL (an event) is set first; returns nonzero if the pump
- * stopped, 0 if CANCEL came first.
+ * for, unless CANCEL (an event, or NULL for none) is set first; returns
+ * nonzero if the pump stopped, 0 if CANCEL came first.
  */
 int pump_stop(struct pump *p, HANDLE cancel);
+
+/*
+ * For a dst_ov pump on a thread: the destination's reader is known to be
+ * gone, so the write in flight is cancelled and none is started again; the
+ * pump ends as dead. Wine does not always complete a write to a pipe whose
+ * client has died. Call again until done is set: a write issued just as
+ * the pump was cut is cancelled by the next call.
+ */
+void pump_cut(struct pump *p);
 
 /*
  * feed: stdin -> pipe. The thread lives as long as the process, because the
