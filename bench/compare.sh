@@ -115,6 +115,16 @@ mem() {
 	fi
 }
 
+# wall_rate GOT T0 T1: MiB/s of BYTES between the two now_ns times, or
+# FAIL unless GOT (bytes counted) is BYTES.
+wall_rate() {
+	if [ "${1:-0}" -ne "$BYTES" ]; then
+		echo FAIL
+	else
+		awk -v b="$BYTES" -v ns=$(($3 - $2)) 'BEGIN { printf "%.1f\n", b / 1048576 / (ns / 1e9) }'
+	fi
+}
+
 # Collected figures: fig_add KEY VALUE; fig KEY -> "median min max".
 declare -A FIG
 fig_add() { FIG[$1]="${FIG[$1]:-} $2"; }
@@ -248,11 +258,7 @@ e2e() {
 	fi
 	t1=$(now_ns)
 	SRV=""
-	if [ "$got" -ne "$BYTES" ]; then
-		echo FAIL
-	else
-		awk -v b="$BYTES" -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f\n", b / 1048576 / (ns / 1e9) }'
-	fi
+	wall_rate "$got" "$t0" "$t1"
 }
 for r in $(seq 0 "$REPEAT"); do
 	for k in ref pipecat; do
@@ -273,11 +279,7 @@ spawn_run() {
 	pipecat) got=$(mem $WINE "$PC" spawn "$GEN" "$BYTES" | wc -c) ;;
 	esac
 	t1=$(now_ns)
-	if [ "$got" -ne "$BYTES" ]; then
-		echo FAIL
-	else
-		awk -v b="$BYTES" -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f\n", b / 1048576 / (ns / 1e9) }'
-	fi
+	wall_rate "$got" "$t0" "$t1"
 }
 for r in $(seq 0 "$REPEAT"); do
 	for k in gen ref pipecat; do
@@ -285,6 +287,23 @@ for r in $(seq 0 "$REPEAT"); do
 		[ "$r" -gt 0 ] && fig_add "spawn.$k" "$v"
 		[ "$r" -gt 0 ] && [ "$k" != gen ] && fig_add "spawnmem.$k" "$(cat "$W/mem")"
 	done
+done
+
+# ---- serve with a COMMAND: the child's output to a client ----------------
+# No reference program does this; beside spawn it shows what the second
+# hop (the anonymous pipe, then the named pipe) costs. Timed from the
+# client's start to the last byte counted, as spawn is.
+for r in $(seq 0 "$REPEAT"); do
+	: >"$W/srv.err"
+	$WINE "$PC" serve -v --max-clients 1 "$N" -- "$GEN" "$BYTES" </dev/null >/dev/null 2>"$W/srv.err" &
+	SRV=$!
+	wait_line "$W/srv.err" 'listening on' || exit 1
+	t0=$(now_ns)
+	got=$($WINE "$B/ref_client.exe" "$N" </dev/null | wc -c)
+	t1=$(now_ns)
+	wait "$SRV"
+	SRV=""
+	[ "$r" -gt 0 ] && fig_add exec.pipecat "$(wall_rate "$got" "$t0" "$t1")"
 done
 
 # ---- latency ------------------------------------------------------------
@@ -377,6 +396,7 @@ echo "(4) spawn a child writing $BYTES bytes (wall clock, counted by wc -c)"
 line "gen alone (no relay)" spawn.gen MiB/s
 line "ref_spawn (CreatePipe + ReadFile)" spawn.ref MiB/s
 line "pipecat spawn" spawn.pipecat MiB/s spawn.ref min 0.95
+line "serve -- gen, read by ref_client" exec.pipecat MiB/s
 echo
 echo "(5) Node.js client, against ref_server"
 if [ "$have_node" = 1 ]; then
