@@ -26,7 +26,7 @@ DLLTOOL  ?= $(patsubst %gcc,%dlltool,$(CC_WIN))
 # Portable modules: no windows.h; also built natively with sanitizers.
 PORTABLE  = pipename opts sddl cli argv stats hexdump pipelist json utf8
 # Windows modules.
-MODULES   = pipecat cmd_serve cmd_connect cmd_spawn cmd_bench cmd_info cmd_list child exec broker pipeserver relay pump dump flow aio winerr interrupt
+MODULES   = pipecat cmd_serve cmd_connect cmd_spawn cmd_bench cmd_info cmd_list child exec broker pipeserver relay pump dump aio winerr interrupt
 SRCS      = $(addprefix src/,$(addsuffix .c,$(PORTABLE) $(MODULES)))
 OBJS      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
 HDRS      = $(wildcard src/*.h)

@@ -24,12 +24,10 @@
 
 #include <windows.h>
 
-#include "aio.h"
 #include "argv.h"
 #include "child.h"
 #include "cli.h"
 #include "dump.h"
-#include "flow.h"
 #include "interrupt.h"
 #include "opts.h"
 #include "pump.h"
@@ -72,24 +70,6 @@ enum {
 
 /* Pipe buffer size: big enough that a chatty child rarely waits on us. */
 #define PIPE_SIZE (64 * 1024)
-
-/* A flow from a synchronous handle to another, each pumped by a worker. */
-static DWORD
-flow_between(struct flow *f, struct aio_op *rd, struct aio_op *wr, HANDLE from,
-    HANDLE to, const char *from_name, const char *to_name)
-{
-	DWORD e;
-	if ((e = aio_init(rd, from, AIO_READ, 0)) != 0 ||
-	    (e = aio_init(wr, to, AIO_WRITE, 0)) != 0)
-		return e;
-	if (flow_alloc(f) != 0)
-		return ERROR_NOT_ENOUGH_MEMORY;
-	f->rd = rd;
-	f->wr = wr;
-	f->src_name = from_name;
-	f->dst_name = to_name;
-	return 0;
-}
 
 int
 cmd_spawn(int argc, char **argv)
@@ -199,10 +179,8 @@ cmd_spawn(int argc, char **argv)
 
 	/* The child's output goes out through pumps, a thread each that reads
 	 * the pipe and writes the block (pump.c: the cheapest way under Wine);
-	 * with --stdin-pipe, stdin goes in through a flow. */
-	static struct aio_op ops[2];
-	static struct pump po, pe;
-	struct flow fi = { 0 };
+	 * with --stdin-pipe, stdin goes in through one more. */
+	static struct pump po, pe, pi;
 	po.src = out_r;
 	po.src_sync = 1;
 	po.dst = GetStdHandle(STD_OUTPUT_HANDLE);
@@ -217,13 +195,15 @@ cmd_spawn(int argc, char **argv)
 	if (e == 0 && split)
 		e = pump_start(&pe);
 	if (e == 0 && stdin_pipe) {
-		e = flow_between(&fi, &ops[0], &ops[1], GetStdHandle(STD_INPUT_HANDLE),
-		    in_w, "stdin", "the child's stdin");
+		pi.src = GetStdHandle(STD_INPUT_HANDLE);
+		pi.src_sync = 1;
+		pi.dst = in_w;
 		if (hexdump) {
-			fi.tap_ctx = d;
-			fi.tap = dump_sent;
-			fi.tap_on_write = 1;
+			pi.tap = dump_sent;
+			pi.tap_ctx = d;
+			pi.tap_after = 1;
 		}
+		e = pump_start(&pi);
 	}
 	if (e != 0) {
 		say_winerr(e, "spawn %s: start the relay", cmdline);
@@ -247,12 +227,19 @@ cmd_spawn(int argc, char **argv)
 			status = EXIT_INTR;
 			break;
 		}
+		int pi_over = stdin_pipe && !in_closed &&
+		    WaitForSingleObject(pi.done, 0) == WAIT_OBJECT_0;
 		if (e == 0 && ((po_over && po.err) || (split && pe_over && pe.err))) {
 			struct pump *p = po_over && po.err ? &po : &pe;
 			e = p->err;
 			winerr_fmt(err, sizeof err, e, "%s %s", p->err_write ? "write" : "read",
 			    p->err_write ? (p == &po ? "stdout" : "stderr")
 			    : (p == &po ? "the child's stdout" : "the child's stderr"));
+		}
+		if (e == 0 && pi_over && pi.err) {
+			e = pi.err;
+			winerr_fmt(err, sizeof err, e, "%s %s", pi.err_write ? "write" : "read",
+			    pi.err_write ? "the child's stdin" : "stdin");
 		}
 		if (e != 0) {
 			say("%s", err);
@@ -277,41 +264,24 @@ cmd_spawn(int argc, char **argv)
 			    : (int)child_status(&c);
 			break;
 		}
-		/* The child's stdin is closed once everything from ours is in. */
-		if (stdin_pipe && !in_closed && (flow_drained(&fi) ||
-		    (fi.dead && !fi.wr->busy))) {
+		/* The child's stdin is closed once everything from ours is in,
+		 * or the child closed its end. */
+		if (pi_over) {
 			CloseHandle(in_w);
 			in_closed = 1;
 		}
 
-		if (stdin_pipe && !in_closed)
-			flow_kick(&fi);
-
-		HANDLE hs[8];
-		struct aio_op *wops[8];
+		HANDLE hs[5];
 		DWORD n = 0;
-		hs[n] = interrupt_event();
-		wops[n++] = NULL;
-		if (!exited) {
-			hs[n] = c.process;
-			wops[n++] = NULL;
-		}
-		if (!po_over) {
-			hs[n] = po.done;
-			wops[n++] = NULL;
-		}
-		if (!pe_over) {
-			hs[n] = pe.done;
-			wops[n++] = NULL;
-		}
-		if (stdin_pipe) {
-			struct aio_op *two[2] = { fi.rd, fi.wr };
-			for (int j = 0; j < 2; j++)
-				if (two[j]->busy) {
-					hs[n] = two[j]->done;
-					wops[n++] = two[j];
-				}
-		}
+		hs[n++] = interrupt_event();
+		if (!exited)
+			hs[n++] = c.process;
+		if (!po_over)
+			hs[n++] = po.done;
+		if (!pe_over)
+			hs[n++] = pe.done;
+		if (stdin_pipe && !in_closed)
+			hs[n++] = pi.done;
 		ULONGLONG wait = INFINITE;
 		if (!timed_out && !exited && timeout_ms >= 0)
 			wait = t0 + (ULONGLONG)timeout_ms > now
@@ -333,19 +303,6 @@ cmd_spawn(int argc, char **argv)
 		}
 		if (WaitForSingleObject(c.process, 0) == WAIT_OBJECT_0)
 			exited = 1;
-		for (DWORD i = 1; i < n && e == 0; i++) {
-			struct aio_op *op = wops[i];
-			if (op == NULL || !aio_done(op))
-				continue;
-			DWORD fe_err;
-			if (op == fi.rd && (fe_err = flow_read_done(&fi)) != 0) {
-				winerr_fmt(err, sizeof err, fe_err, "read %s", fi.src_name);
-				e = fe_err;
-			} else if (op == fi.wr && (fe_err = flow_write_done(&fi)) != 0) {
-				winerr_fmt(err, sizeof err, fe_err, "write %s", fi.dst_name);
-				e = fe_err;
-			}
-		}
 	}
 
 	if (verbose) {

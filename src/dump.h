@@ -1,7 +1,7 @@
 /*
  * dump: where -x, --hex-dump[=FILE] writes — stderr, or FILE opened for
  * appending — formatted by hexdump.c, one block at a time, as flows see
- * blocks cross (flow.h's tap).
+ * blocks cross (pump.h's tap).
  */
 #ifndef PIPECAT_DUMP_H
 #define PIPECAT_DUMP_H
@@ -15,7 +15,7 @@ struct dump;
  * FILE is NULL, stderr. Returns NULL with a message in ERR. */
 struct dump *dump_open(const char *file, char *err, size_t errlen);
 
-/* Flow taps (flow.h): a block sent to the pipe, or received from it. */
+/* Taps (pump.h): a block sent to the pipe, or received from it. */
 void dump_sent(void *dump, const char *data, DWORD len, int message);
 void dump_received(void *dump, const char *data, DWORD len, int message);
 

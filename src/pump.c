@@ -129,7 +129,7 @@ write_block(struct pump *p)
 		}
 		return 1;
 	}
-	if (p->tap != NULL)
+	if (p->tap != NULL && !p->tap_after)
 		p->tap(p->tap_ctx, p->buf, len, p->msg);
 	InterlockedExchange64(&p->last, (LONG64)GetTickCount64());
 	const char *q = p->buf;
@@ -170,6 +170,8 @@ write_block(struct pump *p)
 	}
 	if (p->here)
 		interrupt_blocking(0);
+	if (p->tap != NULL && p->tap_after && q > p->buf)
+		p->tap(p->tap_ctx, p->buf, (DWORD)(q - p->buf), p->msg);
 	if (!ok)
 		return 0;
 	InterlockedExchange64(&p->last, (LONG64)GetTickCount64());

@@ -1,16 +1,17 @@
 /*
- * pump and feed: each direction of a relay as one thread. A pump reads a
- * pipe and writes the block out (pipe -> stdout, a child's output ->
- * stdout); a feed reads a synchronous handle and writes the block into
- * whichever pipe is attached to it (stdin -> pipe).
+ * pump and feed: each direction of a relay, spawn or serve --exec session
+ * as one loop. A pump reads a handle and writes the block out (pipe ->
+ * stdout, a child's output -> stdout or to a client, a client or stdin ->
+ * a child's stdin); a feed reads a synchronous handle and writes the block
+ * into whichever pipe is attached to it (stdin -> pipe, across clients).
  *
  * Under Wine every wait, SetEvent and pipe operation is a round trip to the
  * single-threaded wineserver. Handing each block from an event loop to a
- * worker thread and back (flow.c over aio.c) costs about 11 of them per
- * 64 KiB; a thread that does the overlapped read, waits for it, and writes
- * the block itself costs about 3, as a plain ReadFile/WriteFile loop does
- * (bench/FIGURES.md). The relay's loop then only watches the pump's "done"
- * event, the other direction, Ctrl-C and the deadlines.
+ * worker thread and back (the first relay, a queue over aio.c) costs about
+ * 11 of them per 64 KiB; a loop that does the read, waits for it, and
+ * writes the block itself costs about 3, as a plain ReadFile/WriteFile
+ * loop does (bench/FIGURES.md). The owner's loop then only watches the
+ * pump's "done" event, the other direction, Ctrl-C and the deadlines.
  */
 #ifndef PIPECAT_PUMP_H
 #define PIPECAT_PUMP_H
@@ -27,6 +28,7 @@ struct pump {
 	int zero_is_eof;        /* --eof-message: a zero-length message ends it */
 	void (*tap)(void *ctx, const char *data, DWORD len, int message);
 	void *tap_ctx;
+	int tap_after;          /* tap a block once written (else once read) */
 
 	/* The pump's own. */
 	HANDLE thread;          /* the pump's thread (pump_start) */
