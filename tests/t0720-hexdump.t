@@ -55,6 +55,14 @@ test_expect_success 'spawn -x dumps the child output as received' '
 	grep_file "^< 00000000  68 69 21 +\|hi!\|$" dump
 '
 
+test_expect_success 'spawn -x --stdin-pipe dumps what the child was given, and its answer' '
+	printf "abc" | pc spawn -x --stdin-pipe -- "$HELPERS/kid.exe" cat >out 2>dump &&
+	printf "abc" >want && same_file want out &&
+	grep_file "^> 3 bytes at offset 0$" dump &&
+	grep_file "^> 00000000  61 62 63 +\|abc\|$" dump &&
+	grep_file "^< 00000000  61 62 63 +\|abc\|$" dump
+'
+
 test_expect_success 'a dump file that cannot be opened is an error before anything runs' '
 	expect_status 1 pc connect --hex-dump=no/such/dir/dump "$P-none" </dev/null 2>err &&
 	grep_file "^pipecat: open hex dump no/such/dir/dump: .*\([0-9]+\)$" err &&
