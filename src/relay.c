@@ -257,6 +257,8 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 			eof_sent = 1;
 			if (we != 0 && !aio_gone_error(we))
 				e = we;
+			else if (we == 0 && cfg->dump != NULL)
+				dump_sent(cfg->dump, none, 0, 1);
 		}
 	}
 

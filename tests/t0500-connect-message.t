@@ -80,6 +80,18 @@ test_expect_success '--eof-message sends a zero-length message at stdin EOF' '
 	printf "3\n0\n" >want && same_file want sizes
 '
 
+test_expect_success '-x shows the EOF message sent and the one received' '
+	bg server pc serve -m --eof-message -x "$P-eofx" </dev/null >/dev/null 2>sdump &&
+	printf "abc" | pc connect -m --eof-message -x --wait 10 "$P-eofx" >/dev/null 2>cdump &&
+	wait_status $server 0 &&
+	grep_file "^> message of 3 bytes at offset 0$" cdump &&
+	grep_file "^> message of 0 bytes at offset 3$" cdump &&
+	grep_file "^< message of 0 bytes at offset 0$" cdump &&
+	grep_file "^< message of 3 bytes at offset 0$" sdump &&
+	grep_file "^< message of 0 bytes at offset 3$" sdump &&
+	grep_file "^> message of 0 bytes at offset 0$" sdump
+'
+
 test_expect_success '--eof-message needs -m' '
 	expect_status 2 pc connect --eof-message x 2>err &&
 	grep_file "needs -m" err
