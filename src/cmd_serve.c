@@ -159,7 +159,7 @@ serve_one(struct relay *rl, HANDLE client, const char *name,
  * the first instance, created but not armed.
  */
 static int
-serve_exec(struct server *s, struct instance *first, const struct exec_cfg *ec,
+serve_exec_loop(struct server *s, struct instance *first, const struct exec_cfg *ec,
     long long max_active, long long max_clients, int counts)
 {
 	unsigned long id = 0;
@@ -210,11 +210,22 @@ serve_exec(struct server *s, struct instance *first, const struct exec_cfg *ec,
 					if (WaitForMultipleObjects(2, ws, FALSE, INFINITE) != WAIT_OBJECT_0)
 						return EXIT_INTR;
 				}
-				exec_wait_all();
 				return EXIT_OK;
 			}
 		}
 	}
+}
+
+static int
+serve_exec(struct server *s, struct instance *first, const struct exec_cfg *ec,
+    long long max_active, long long max_clients, int counts)
+{
+	int rc = serve_exec_loop(s, first, ec, max_active, max_clients, counts);
+	/* The sessions end too on Ctrl-C (each kills its child's tree): the
+	 * process does not exit under them (exec_wait_all), though a session
+	 * that does not end within 2 s is not waited for. */
+	exec_wait_all(rc == EXIT_INTR ? 2000 : INFINITE);
+	return rc;
 }
 
 int

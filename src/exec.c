@@ -244,14 +244,17 @@ session_thread(LPVOID arg)
 static HANDLE *threads;
 static size_t nthreads, cap_threads;
 
-/* Forgets the threads that have ended; with TIMEOUT INFINITE, waits for
- * all of them. */
+/* Forgets the threads that have ended, waiting for them until the tick
+ * count UNTIL at most (0: not at all, ~0: no limit). */
 static void
-reap(DWORD timeout)
+reap(ULONGLONG until)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < nthreads; i++) {
-		if (WaitForSingleObject(threads[i], timeout) == WAIT_OBJECT_0)
+		ULONGLONG now = GetTickCount64();
+		DWORD wait = until == ~0ULL ? INFINITE
+		    : until > now ? (DWORD)(until - now) : 0;
+		if (WaitForSingleObject(threads[i], wait) == WAIT_OBJECT_0)
 			CloseHandle(threads[i]);
 		else
 			threads[k++] = threads[i];
@@ -260,9 +263,9 @@ reap(DWORD timeout)
 }
 
 void
-exec_wait_all(void)
+exec_wait_all(DWORD timeout)
 {
-	reap(INFINITE);
+	reap(timeout == INFINITE ? ~0ULL : GetTickCount64() + timeout);
 }
 
 DWORD

@@ -33,11 +33,12 @@ DWORD exec_start(const struct exec_cfg *cfg, HANDLE pipe, unsigned long id);
 
 /*
  * Waits until every session thread has returned, not only counted itself
- * out in *active: a process that exits while a thread is still on its way
- * out is a race Windows handles and Wine 8 sometimes does not (the server
- * died of SIGSEGV after its last client). Called from the thread that calls
- * exec_start.
+ * out in *active, or TIMEOUT ms have passed (INFINITE: no limit): a process
+ * that exits while a thread is still on its way out is a race Windows
+ * handles and Wine 8 sometimes does not (the server died of SIGSEGV after
+ * its last client, and once of SIGKILL on Ctrl-C). Called from the thread
+ * that calls exec_start.
  */
-void exec_wait_all(void);
+void exec_wait_all(DWORD timeout);
 
 #endif
