@@ -305,6 +305,9 @@ cmd_spawn(int argc, char **argv)
 			exited = 1;
 	}
 
+	pump_settle(&po, 1000);
+	pump_settle(&pe, 1000);
+	pump_settle(&pi, 1000);
 	if (verbose) {
 		ULONGLONG ms = GetTickCount64() - t0;
 		say("pid %lu %s %d: %llu bytes out, %llu err, %llu.%03llu s", c.pid,

@@ -321,6 +321,21 @@ pump_cut(struct pump *p)
 	CancelIoEx(p->dst, &p->wov);
 }
 
+void
+pump_settle(struct pump *p, DWORD ms)
+{
+	if (p->thread != NULL && p->done != NULL &&
+	    WaitForSingleObject(p->done, 0) == WAIT_OBJECT_0)
+		WaitForSingleObject(p->thread, ms);
+}
+
+void
+feed_settle(struct feed *f, DWORD ms)
+{
+	if (f->thread != NULL && (f->eof || f->err_read))
+		WaitForSingleObject(f->thread, ms);
+}
+
 /* Writes what the feed holds into the attached pipe, if one is attached and
  * still good; returns when all of it is written or the pipe cannot take it
  * (the reader went away, a failure, or the owner detached it). */

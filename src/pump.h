@@ -93,6 +93,16 @@ int pump_stop(struct pump *p, HANDLE cancel);
 void pump_cut(struct pump *p);
 
 /*
+ * Waits (up to MS) for the thread of a pump whose done is set, or of a feed
+ * whose source has ended, to return. A process that exits while one of its
+ * threads is on its way out is a race Windows handles and Wine 8 sometimes
+ * does not (the process dies of SIGSEGV or SIGKILL instead of exiting with
+ * its status); whoever is about to return from main calls these first
+ * (feed_settle is declared below).
+ */
+void pump_settle(struct pump *p, DWORD ms);
+
+/*
  * feed: stdin -> pipe. The thread lives as long as the process, because the
  * local side outlives each connection (serve -k): a blocking read of stdin
  * cannot be cancelled portably, and a block read from stdin but not yet
@@ -144,5 +154,8 @@ DWORD feed_attach(struct feed *f, HANDLE pipe);
  * unwritten bytes stay held), and the thread no longer touches the pipe.
  */
 void feed_detach(struct feed *f);
+
+/* pump_settle, for a feed. */
+void feed_settle(struct feed *f, DWORD ms);
 
 #endif
