@@ -221,10 +221,11 @@ serve_exec(struct server *s, struct instance *first, const struct exec_cfg *ec,
     long long max_active, long long max_clients, int counts)
 {
 	int rc = serve_exec_loop(s, first, ec, max_active, max_clients, counts);
-	/* The sessions end too on Ctrl-C (each kills its child's tree): the
-	 * process does not exit under them (exec_wait_all), though a session
-	 * that does not end within 2 s is not waited for. */
-	exec_wait_all(rc == EXIT_INTR ? 2000 : INFINITE);
+	/* After --max-clients the last sessions finish. On Ctrl-C they end
+	 * too (each kills its child's tree): the process does not exit under
+	 * them (exec_wait_all), though a session that does not end within 2 s
+	 * is not waited for; nor is one still running after a failure. */
+	exec_wait_all(rc == EXIT_OK ? INFINITE : 2000);
 	return rc;
 }
 

@@ -305,9 +305,11 @@ cmd_spawn(int argc, char **argv)
 			exited = 1;
 	}
 
+	/* The output pumps end once the child's tree is gone; the stdin pump
+	 * may wait on a stdin that never ends, and is settled only if done. */
 	pump_settle(&po, 1000);
 	pump_settle(&pe, 1000);
-	pump_settle(&pi, 1000);
+	pump_settle(&pi, 0);
 	if (verbose) {
 		ULONGLONG ms = GetTickCount64() - t0;
 		say("pid %lu %s %d: %llu bytes out, %llu err, %llu.%03llu s", c.pid,

@@ -156,7 +156,9 @@ serve_client(struct session *s)
 		hs[n++] = pout->done;
 		if (!in_over)
 			hs[n++] = pin->done;
-		DWORD wait = cut ? 50 : INFINITE;
+		/* Cut: a write that began just as it was cut is cancelled by
+		 * the next pump_cut. */
+		DWORD wait = cut && pump_writing(pout) ? 50 : INFINITE;
 		if (cfg->idle_ms >= 0) {
 			ULONGLONG last = pump_last(pin) > pump_last(pout)
 			    ? pump_last(pin) : pump_last(pout);

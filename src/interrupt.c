@@ -15,8 +15,23 @@ static HANDLE stop_event;
 static HANDLE main_thread;      /* a real handle to the main thread */
 /* Set by the control handler's thread, read by any thread. */
 static volatile LONG stop_flag;
-/* Set by the main thread around a write that may block (interrupt_blocking). */
+/* Set by the main thread around a write that may block (interrupt_blocking),
+ * under guard: the handler cancels the main thread's I/O only while it is
+ * still that write, never a later one. */
 static volatile LONG blocking;
+static CRITICAL_SECTION guard;
+
+/* Cancels the main thread's write if it is still in it; returns whether it was. */
+static int
+cancel_blocked_write(void)
+{
+	EnterCriticalSection(&guard);
+	int b = blocking != 0;
+	if (b)
+		CancelSynchronousIo(main_thread);
+	LeaveCriticalSection(&guard);
+	return b;
+}
 
 static BOOL WINAPI
 on_control(DWORD type)
@@ -32,11 +47,9 @@ on_control(DWORD type)
 		 * is cancelled, again until it returns, for up to a second;
 		 * Wine cannot cancel such a write, and then the process ends
 		 * here, as it would have a moment later. */
-		for (int i = 0; i < 20 && InterlockedCompareExchange(&blocking, 0, 0); i++) {
-			CancelSynchronousIo(main_thread);
+		for (int i = 0; i < 20 && cancel_blocked_write(); i++)
 			Sleep(50);
-		}
-		if (InterlockedCompareExchange(&blocking, 0, 0))
+		if (cancel_blocked_write())
 			ExitProcess(EXIT_INTR);
 		return TRUE;
 	default:
@@ -47,6 +60,7 @@ on_control(DWORD type)
 DWORD
 interrupt_init(void)
 {
+	InitializeCriticalSection(&guard);
 	stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
 	if (stop_event == NULL)
 		return GetLastError();
@@ -67,7 +81,9 @@ interrupt_event(void)
 void
 interrupt_blocking(int on)
 {
-	InterlockedExchange(&blocking, on);
+	EnterCriticalSection(&guard);
+	blocking = on;
+	LeaveCriticalSection(&guard);
 }
 
 int

@@ -78,6 +78,10 @@ read_block(struct pump *p, DWORD n, const HANDLE *hs, DWORD timeout,
 			DWORD r = WaitForMultipleObjects(1 + n, w, FALSE, timeout);
 			if (r == WAIT_FAILED) {
 				p->err = GetLastError();
+				/* No read may stay pending once the pump has ended. */
+				CancelIoEx(p->src, &p->ov);
+				GetOverlappedResult(p->src, &p->ov, &got, TRUE);
+				p->pending = 0;
 				return 0;
 			}
 			if (r != WAIT_OBJECT_0) {
@@ -129,17 +133,21 @@ write_block(struct pump *p)
 		}
 		return 1;
 	}
+	/* On the main thread a blocked write must not outlast Ctrl-C: the
+	 * destination's, or the dump's (-x, to a stderr nobody reads). */
+	if (p->here)
+		interrupt_blocking(1);
 	if (p->tap != NULL && !p->tap_after)
 		p->tap(p->tap_ctx, p->buf, len, p->msg);
 	InterlockedExchange64(&p->last, (LONG64)GetTickCount64());
 	const char *q = p->buf;
-	/* On the main thread a blocked write must not outlast Ctrl-C. */
-	if (p->here)
-		interrupt_blocking(1);
 	int ok = 1;
 	while (len > 0) {
 		DWORD n = 0, e = 0;
 		if (p->dst_ov) {
+			/* writing is set before cut is looked at: pump_cut's
+			 * caller polls while it is set (see pump_writing). */
+			InterlockedExchange(&p->writing, 1);
 			if (InterlockedCompareExchange(&p->cut, 0, 0))
 				e = ERROR_NO_DATA;
 			else {
@@ -149,6 +157,7 @@ write_block(struct pump *p)
 					e = GetOverlappedResult(p->dst, &p->wov, &n, TRUE)
 					    ? 0 : GetLastError();
 			}
+			InterlockedExchange(&p->writing, 0);
 			/* Cancelled: by pump_cut, the reader is gone. */
 			if (e == ERROR_OPERATION_ABORTED)
 				e = ERROR_NO_DATA;
@@ -168,10 +177,10 @@ write_block(struct pump *p)
 		len -= n;
 		p->bytes += n;
 	}
-	if (p->here)
-		interrupt_blocking(0);
 	if (p->tap != NULL && p->tap_after && q > p->buf)
 		p->tap(p->tap_ctx, p->buf, (DWORD)(q - p->buf), p->msg);
+	if (p->here)
+		interrupt_blocking(0);
 	if (!ok)
 		return 0;
 	InterlockedExchange64(&p->last, (LONG64)GetTickCount64());
@@ -258,10 +267,20 @@ pump_run(struct pump *p, DWORD n, const HANDLE *hs, DWORD timeout,
 {
 	DWORD woke = n;
 	int r;
+	/* TIMEOUT counts from here, over all the reads waited for. */
+	ULONGLONG end = timeout == INFINITE ? 0 : GetTickCount64() + timeout;
 
-	while ((r = read_block(p, n, hs, timeout, &woke)) > 0 && write_block(p))
+	for (;;) {
+		DWORD left = INFINITE;
+		if (end != 0) {
+			ULONGLONG now = GetTickCount64();
+			left = end > now ? (DWORD)(end - now) : 0;
+		}
+		if ((r = read_block(p, n, hs, left, &woke)) <= 0 || !write_block(p))
+			break;
 		if (enough != NULL && enough(ctx))
 			return n;
+	}
 	if (r < 0)
 		return woke;
 	SetEvent(p->done);
@@ -325,15 +344,21 @@ void
 pump_settle(struct pump *p, DWORD ms)
 {
 	if (p->thread != NULL && p->done != NULL &&
-	    WaitForSingleObject(p->done, 0) == WAIT_OBJECT_0)
-		WaitForSingleObject(p->thread, ms);
+	    WaitForSingleObject(p->done, ms) == WAIT_OBJECT_0)
+		WaitForSingleObject(p->thread, 1000);
+}
+
+int
+pump_writing(struct pump *p)
+{
+	return InterlockedCompareExchange(&p->writing, 0, 0) != 0;
 }
 
 void
-feed_settle(struct feed *f, DWORD ms)
+feed_settle(struct feed *f)
 {
 	if (f->thread != NULL && (f->eof || f->err_read))
-		WaitForSingleObject(f->thread, ms);
+		WaitForSingleObject(f->thread, 1000);
 }
 
 /* Writes what the feed holds into the attached pipe, if one is attached and

@@ -38,6 +38,7 @@ struct pump {
 	int pending;            /* a read on ov is in flight */
 	OVERLAPPED wov;         /* dst_ov: the write in flight */
 	volatile LONG cut;      /* pump_cut: the destination is gone */
+	volatile LONG writing;  /* dst_ov: in the write, from its cut check on */
 	char *buf;
 	DWORD cap;
 	DWORD have;             /* bytes of the block read so far */
@@ -79,7 +80,11 @@ DWORD pump_run(struct pump *p, DWORD n, const HANDLE *hs, DWORD timeout,
  * Stops the pump: its pending read is cancelled, a write in progress is
  * finished (what the read got is written out), and the thread is waited
  * for, unless CANCEL (an event, or NULL for none) is set first; returns
- * nonzero if the pump stopped, 0 if CANCEL came first.
+ * nonzero if the pump stopped, 0 if CANCEL came first. For a src_sync pump
+ * on a thread the read is cancelled with CancelSynchronousIo, which would
+ * cancel a synchronous write in progress too: stop such pumps only once
+ * their destination is known gone (exec does: the child's tree is killed
+ * first), or not at all (spawn).
  */
 int pump_stop(struct pump *p, HANDLE cancel);
 
@@ -92,13 +97,16 @@ int pump_stop(struct pump *p, HANDLE cancel);
  */
 void pump_cut(struct pump *p);
 
+/* Nonzero while a dst_ov pump is in a write (pump_cut's caller polls then). */
+int pump_writing(struct pump *p);
+
 /*
- * Waits (up to MS) for the thread of a pump whose done is set, or of a feed
- * whose source has ended, to return. A process that exits while one of its
- * threads is on its way out is a race Windows handles and Wine 8 sometimes
- * does not (the process dies of SIGSEGV or SIGKILL instead of exiting with
- * its status); whoever is about to return from main calls these first
- * (feed_settle is declared below).
+ * Waits up to MS for a pump on a thread to end, then (1 s at most) for its
+ * thread to return; feed_settle (below) waits for a feed's thread once its
+ * source has ended. A process that exits while one of its threads is on
+ * its way out is a race Windows handles and Wine 8 sometimes does not (the
+ * process dies of SIGSEGV or SIGKILL instead of exiting with its status);
+ * whoever is about to return from main calls these first.
  */
 void pump_settle(struct pump *p, DWORD ms);
 
@@ -155,7 +163,7 @@ DWORD feed_attach(struct feed *f, HANDLE pipe);
  */
 void feed_detach(struct feed *f);
 
-/* pump_settle, for a feed. */
-void feed_settle(struct feed *f, DWORD ms);
+/* pump_settle, for a feed whose source has ended. */
+void feed_settle(struct feed *f);
 
 #endif

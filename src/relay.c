@@ -270,7 +270,7 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 	if (eof_pending)
 		aio_cancel(&r->eof_wr);
 	feed_detach(up);
-	feed_settle(up, 1000);
+	feed_settle(up);
 	if (pumping && !pump_stop(down, interrupt_event()))
 		end = RELAY_INTERRUPTED;
 	if (down->dead) {
