@@ -140,6 +140,20 @@ test_expect_success 'Ctrl-C ends a client blocked writing to a stdout nobody rea
 	kill_tree $server
 '
 
+test_expect_success 'Ctrl-C ends a client whose -x dump goes to a stderr nobody reads' '
+	rm -f err.fifo && mkfifo err.fifo &&
+	{ sleep 100 <>err.fifo & } && holder=$! &&
+	bg server pc serve -v "$P-int4" </dev/zero >/dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	bg client pc connect -x "$P-int4" </dev/null >/dev/null 2>err.fifo &&
+	wait_for serr "client connected" &&
+	sleep 0.5 &&
+	kill_tree $client INT &&
+	wait_status $client 130 &&
+	kill $holder &&
+	kill_tree $server
+'
+
 # Wine reports no DACL on pipes, so what can be checked is the descriptor
 # pipecat builds and hands to CreateNamedPipeW (-vv prints it).
 test_expect_success 'the default DACL admits SYSTEM and the current user only' '
