@@ -19,14 +19,14 @@ WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 CFLAGS_WIN = -std=c11 -O2 $(WARN) -D_WIN32_WINNT=0x0601 -DUNICODE -D_UNICODE \
 	-DPIPECAT_VERSION='"$(VERSION)"' -ffile-prefix-map=$(CURDIR)=.
 LDFLAGS_WIN = -static -municode -s -Wl,--no-insert-timestamp
-# ADVAPI32 is delay-loaded (src/advapi32.def): only serve and info use it.
-LIBS_WIN  = $(BUILD)/libadvapi32_delay.a -lkernel32
-DLLTOOL  ?= $(patsubst %gcc,%dlltool,$(CC_WIN))
+# ADVAPI32 is not linked: src/advapi.c loads it when serve, bench or info
+# first needs it.
+LIBS_WIN  = -lkernel32
 
 # Portable modules: no windows.h; also built natively with sanitizers.
 PORTABLE  = pipename opts sddl cli argv stats hexdump pipelist json utf8
 # Windows modules.
-MODULES   = pipecat cmd_serve cmd_connect cmd_spawn cmd_bench cmd_info cmd_list child exec broker pipeserver relay pump dump aio winerr interrupt
+MODULES   = pipecat cmd_serve cmd_connect cmd_spawn cmd_bench cmd_info cmd_list child exec broker pipeserver advapi relay pump dump aio winerr interrupt
 SRCS      = $(addprefix src/,$(addsuffix .c,$(PORTABLE) $(MODULES)))
 OBJS      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
 HDRS      = $(wildcard src/*.h)
@@ -44,11 +44,7 @@ $(BUILD)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC_WIN) $(CFLAGS_WIN) -c $< -o $@
 
-$(BUILD)/libadvapi32_delay.a: src/advapi32.def
-	@mkdir -p $(@D)
-	$(DLLTOOL) --input-def $< --output-delaylib $@
-
-$(BUILD)/pipecat.exe: $(OBJS) $(BUILD)/libadvapi32_delay.a
+$(BUILD)/pipecat.exe: $(OBJS)
 	$(CC_WIN) $(LDFLAGS_WIN) $(OBJS) $(LIBS_WIN) -o $@
 
 $(BUILD)/helpers/%.exe: tests/helpers/%.c

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what pipecat's build and tests need, and only what is missing:
 # the MinGW-w64 cross compiler, Wine (64-bit), mandoc (man page lint) and
-# prove (TAP runner). On MSYS2 (native Windows) nothing is installed: the
+# prove (TAP runner), and a host C compiler with its C library headers for
+# the native unit tests. On MSYS2 (native Windows) nothing is installed: the
 # MinGW toolchain is expected to be there and Wine is not needed.
 set -eu
 
@@ -18,6 +19,14 @@ need wine "wine wine64"
 need mandoc mandoc
 need prove perl
 need cc gcc
+# The native unit tests need the C library's headers, which gcc installed
+# without its recommends does not bring.
+if command -v cc >/dev/null 2>&1; then
+	printf '#include <stdint.h>\n' | cc -E -x c - >/dev/null 2>&1 ||
+		missing="$missing libc6-dev"
+else
+	missing="$missing libc6-dev"
+fi
 need make make
 need ps procps
 need timeout coreutils

@@ -50,8 +50,8 @@
 #include <string.h>
 
 #include <windows.h>
-#include <sddl.h>
 
+#include "advapi.h"
 #include "cli.h"
 #include "interrupt.h"
 #include "opts.h"
@@ -579,18 +579,21 @@ bench_sa_init(void)
 	wchar_t *wsid = NULL, *wsd = NULL;
 	char *sid = NULL, sd[512];
 	PSECURITY_DESCRIPTOR psd = NULL;
+	const struct advapi *a = advapi(&e);
 
-	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
+	if (a == NULL)
+		return e;
+	if (!a->OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
 		return GetLastError();
-	if (!GetTokenInformation(tok, TokenUser, tu, sizeof tu, &n) ||
-	    !ConvertSidToStringSidW(((TOKEN_USER *)tu)->User.Sid, &wsid))
+	if (!a->GetTokenInformation(tok, TokenUser, tu, sizeof tu, &n) ||
+	    !a->ConvertSidToStringSidW(((TOKEN_USER *)tu)->User.Sid, &wsid))
 		e = GetLastError();
 	CloseHandle(tok);
 	if (e == 0 && ((sid = wide_to_utf8(wsid)) == NULL ||
 	    sddl_build(sid, 0, sd, sizeof sd) != 0 ||
 	    (wsd = utf8_to_wide(sd)) == NULL))
 		e = ERROR_INVALID_SID;
-	if (e == 0 && !ConvertStringSecurityDescriptorToSecurityDescriptorW(wsd,
+	if (e == 0 && !a->ConvertStringSecurityDescriptorToSecurityDescriptorW(wsd,
 	    SDDL_REVISION_1, &psd, NULL))
 		e = GetLastError();
 	if (wsid != NULL)

@@ -34,9 +34,9 @@
 #include <getopt.h>
 
 #include <windows.h>
-#include <aclapi.h>
 #include <winternl.h>
 
+#include "advapi.h"
 #include "json.h"
 #include "pipecat.h"
 #include "pipename.h"
@@ -123,7 +123,8 @@ process_image(ULONG pid)
  * 1 yes, 0 no, -1 unknown.
  */
 static int
-may_open(PSECURITY_DESCRIPTOR sd, HANDLE token, DWORD want)
+may_open(const struct advapi *a, PSECURITY_DESCRIPTOR sd, HANDLE token,
+    DWORD want)
 {
 	GENERIC_MAPPING map = {
 		FILE_GENERIC_READ, FILE_GENERIC_WRITE, FILE_GENERIC_EXECUTE,
@@ -138,8 +139,8 @@ may_open(PSECURITY_DESCRIPTOR sd, HANDLE token, DWORD want)
 	BOOL allowed = FALSE;
 	DWORD desired = want;
 
-	MapGenericMask(&desired, &map);
-	if (!AccessCheck(sd, token, desired, &map, &privs.set, &privlen,
+	a->MapGenericMask(&desired, &map);
+	if (!a->AccessCheck(sd, token, desired, &map, &privs.set, &privlen,
 	    &granted, &allowed))
 		return -1;
 	return allowed ? 1 : 0;
@@ -155,19 +156,23 @@ check_access(HANDLE h, struct facts *f)
 	PACL dacl = NULL;
 
 	f->may_read = f->may_write = -1;
+	DWORD le;
+	const struct advapi *a = advapi(&le);
+	if (a == NULL)
+		return;
 	/* The label too, so that AccessCheck applies the integrity policy
 	 * (no write up); systems without labels refuse it, so ask again. */
-	DWORD e = GetSecurityInfo(h, SE_KERNEL_OBJECT,
+	DWORD e = a->GetSecurityInfo(h, SE_KERNEL_OBJECT,
 	    OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION |
 	    DACL_SECURITY_INFORMATION | LABEL_SECURITY_INFORMATION,
 	    NULL, NULL, NULL, NULL, &sd);
 	if (e != ERROR_SUCCESS)
-		e = GetSecurityInfo(h, SE_KERNEL_OBJECT,
+		e = a->GetSecurityInfo(h, SE_KERNEL_OBJECT,
 		    OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION |
 		    DACL_SECURITY_INFORMATION, NULL, NULL, NULL, NULL, &sd);
 	if (e != ERROR_SUCCESS || sd == NULL)
 		return;
-	if (!GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted))
+	if (!a->GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted))
 		goto done;
 	if (!present || dacl == NULL) {
 		/* No DACL: the object is open to everyone (Wine reports this
@@ -176,11 +181,11 @@ check_access(HANDLE h, struct facts *f)
 		goto done;
 	}
 	/* AccessCheck needs an impersonation token: ours, duplicated. */
-	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY | TOKEN_DUPLICATE,
-	    &tok) || !DuplicateToken(tok, SecurityIdentification, &imp))
+	if (!a->OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY | TOKEN_DUPLICATE,
+	    &tok) || !a->DuplicateToken(tok, SecurityIdentification, &imp))
 		goto done;
-	f->may_read = may_open(sd, imp, GENERIC_READ);
-	f->may_write = may_open(sd, imp, GENERIC_WRITE);
+	f->may_read = may_open(a, sd, imp, GENERIC_READ);
+	f->may_write = may_open(a, sd, imp, GENERIC_WRITE);
 done:
 	if (imp != NULL)
 		CloseHandle(imp);

@@ -20,8 +20,8 @@
 #include <string.h>
 
 #include <windows.h>
-#include <sddl.h>
 
+#include "advapi.h"
 #include "argv.h"
 #include "broker.h"
 #include "cli.h"
@@ -86,11 +86,15 @@ default_sddl(int everyone, char *out, size_t len)
 	BYTE tu[256];
 	DWORD n;
 	wchar_t *wsid = NULL;
+	DWORD le;
+	const struct advapi *a = advapi(&le);
 
-	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
+	if (a == NULL)
+		return le;
+	if (!a->OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
 		return GetLastError();
-	BOOL ok = GetTokenInformation(tok, TokenUser, tu, sizeof tu, &n) &&
-	    ConvertSidToStringSidW(((TOKEN_USER *)tu)->User.Sid, &wsid);
+	BOOL ok = a->GetTokenInformation(tok, TokenUser, tu, sizeof tu, &n) &&
+	    a->ConvertSidToStringSidW(((TOKEN_USER *)tu)->User.Sid, &wsid);
 	DWORD e = ok ? 0 : GetLastError();
 	CloseHandle(tok);
 	if (!ok)
@@ -406,9 +410,15 @@ cmd_serve(int argc, char **argv)
 		}
 		sd_text = sddl;
 	}
+	DWORD le = 0;
+	const struct advapi *a = advapi(&le);
+	if (a == NULL) {
+		say_winerr(le, "serve %s: load advapi32.dll", pn.full);
+		return EXIT_FAIL;
+	}
 	wchar_t *wsd = utf8_to_wide(sd_text);
 	PSECURITY_DESCRIPTOR psd = NULL;
-	if (wsd == NULL || !ConvertStringSecurityDescriptorToSecurityDescriptorW(
+	if (wsd == NULL || !a->ConvertStringSecurityDescriptorToSecurityDescriptorW(
 	    wsd, SDDL_REVISION_1, &psd, NULL)) {
 		DWORD e = GetLastError();
 		free(wsd);

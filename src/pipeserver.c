@@ -13,6 +13,7 @@
 #include <windows.h>
 #include <psapi.h>
 
+#include "advapi.h"
 #include "interrupt.h"
 #include "pipeserver.h"
 #include "winerr.h"
@@ -117,7 +118,9 @@ describe_client(HANDLE h, char *buf, size_t len)
 
 	/* The client opened with at least SECURITY_IDENTIFICATION (pipecat
 	 * connect does), which is enough to read its token. */
-	if (!ImpersonateNamedPipeClient(h))
+	DWORD le;
+	const struct advapi *a = advapi(&le);
+	if (a == NULL || !a->ImpersonateNamedPipeClient(h))
 		return 0;
 	HANDLE tok = NULL;
 	BYTE tu[256];
@@ -125,13 +128,13 @@ describe_client(HANDLE h, char *buf, size_t len)
 	wchar_t user[128], dom[128];
 	DWORD ulen = 128, dlen = 128;
 	SID_NAME_USE use;
-	BOOL ok = OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &tok) &&
-	    GetTokenInformation(tok, TokenUser, tu, sizeof tu, &tulen) &&
-	    LookupAccountSidW(NULL, ((TOKEN_USER *)tu)->User.Sid, user, &ulen,
+	BOOL ok = a->OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &tok) &&
+	    a->GetTokenInformation(tok, TokenUser, tu, sizeof tu, &tulen) &&
+	    a->LookupAccountSidW(NULL, ((TOKEN_USER *)tu)->User.Sid, user, &ulen,
 	        dom, &dlen, &use);
 	if (tok != NULL)
 		CloseHandle(tok);
-	if (!RevertToSelf())
+	if (!a->RevertToSelf())
 		return GetLastError();
 	if (ok) {
 		char *u = wide_to_utf8(user), *d = wide_to_utf8(dom);
