@@ -14,6 +14,7 @@
  * the process; pipecat's std handles live as long as the process too.
  */
 #include "aio.h"
+#include "winerr.h"
 
 static DWORD WINAPI
 worker(LPVOID arg)
@@ -189,13 +190,6 @@ aio_flush(HANDLE pipe, HANDLE cancel)
 		code = ERROR_OPERATION_ABORTED;
 	CloseHandle(t);
 	/* A peer that closed without reading everything is its own choice. */
-	return aio_gone_error(code) ? 0 : code;
-}
-
-int
-aio_gone_error(DWORD e)
-{
-	return e == ERROR_BROKEN_PIPE || e == ERROR_NO_DATA ||
-	    e == ERROR_PIPE_NOT_CONNECTED;
+	return winerr_is_gone(code) ? 0 : code;
 }
 

@@ -93,12 +93,5 @@ void aio_close(struct aio_op *op);
  */
 DWORD aio_flush(HANDLE pipe, HANDLE cancel);
 
-/*
- * A write error that means the reader went away (the peer closed, or
- * `| head`), not a failure: ERROR_BROKEN_PIPE, ERROR_NO_DATA, and
- * ERROR_PIPE_NOT_CONNECTED (a disconnected instance, and what Wine reports
- * for a closed Linux pipe).
- */
-int aio_gone_error(DWORD e);
 
 #endif

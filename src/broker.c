@@ -250,8 +250,7 @@ client_read_done(struct broker *b, struct bclient *c)
 	}
 	if (e != 0 && e != ERROR_MORE_DATA) {
 		char why[300];
-		if (e == ERROR_BROKEN_PIPE || e == ERROR_PIPE_NOT_CONNECTED ||
-		    e == ERROR_NO_DATA || e == ERROR_OPERATION_ABORTED)
+		if (winerr_is_gone(e) || e == ERROR_OPERATION_ABORTED)
 			snprintf(why, sizeof why, "closed");
 		else
 			winerr_text(e, why, sizeof why);
@@ -393,7 +392,9 @@ broker_run(struct server *s, struct instance *first, const struct broker_cfg *cf
 			} else if (op == &b->out_wr) {
 				DWORD we = aio_result(op, &got);
 				if (we != 0) {
-					if (we != ERROR_BROKEN_PIPE && we != ERROR_NO_DATA) {
+					/* A reader of stdout that went away (| head)
+					 * ends the output quietly. */
+					if (!winerr_is_gone(we)) {
 						say_winerr(we, "write stdout");
 						b->out_failed = 1;
 					}
@@ -412,8 +413,7 @@ broker_run(struct server *s, struct instance *first, const struct broker_cfg *cf
 				if (we != 0) {
 					char why[300];
 					winerr_text(we, why, sizeof why);
-					client_drop(b, c, we == ERROR_BROKEN_PIPE ||
-					    we == ERROR_NO_DATA ? "closed" : why);
+					client_drop(b, c, winerr_is_gone(we) ? "closed" : why);
 				} else {
 					c->out += got;
 					queue_wrote(&c->q, got);

@@ -198,13 +198,6 @@ io_rw(HANDLE h, int ov, HANDLE ev, int rd, void *buf, DWORD len, DWORD *n)
 	return GetOverlappedResult(h, &o, n, TRUE) ? 0 : GetLastError();
 }
 
-/* The end of the peer, rather than a failure. */
-static int
-is_gone(DWORD e)
-{
-	return e == ERROR_BROKEN_PIPE || e == ERROR_PIPE_NOT_CONNECTED ||
-	    e == ERROR_NO_DATA || e == ERROR_HANDLE_EOF;
-}
 
 /* One part of a run, on a thread of its own. */
 enum part_kind { P_SINK, P_SOURCE, P_ECHO, P_PING, P_ACCEPT };
@@ -269,7 +262,7 @@ do_sink(struct part *p, HANDLE ev, unsigned char *buf)
 			return;
 		}
 		if (e != 0) {
-			if (is_gone(e))
+			if (winerr_is_gone(e))
 				part_fail(p, e, "the peer closed after %llu of %llu bytes",
 				    (unsigned long long)off, (unsigned long long)p->bytes);
 			else
@@ -305,7 +298,7 @@ do_source(struct part *p, HANDLE ev)
 		DWORD n;
 		DWORD e = io_rw(p->h, p->ov, ev, 0, pat + off % PERIOD, want, &n);
 		if (e != 0) {
-			part_fail(p, e, is_gone(e) ? "the peer closed after %llu of %llu bytes"
+			part_fail(p, e, winerr_is_gone(e) ? "the peer closed after %llu of %llu bytes"
 			    : "write after %llu of %llu bytes",
 			    (unsigned long long)off, (unsigned long long)p->bytes);
 			return;
@@ -353,14 +346,14 @@ do_echo(struct part *p, HANDLE ev, unsigned char *buf)
 	for (;;) {
 		DWORD n;
 		DWORD e = read_unit(p, ev, buf, &n);
-		if (is_gone(e))
+		if (winerr_is_gone(e))
 			return;         /* the client is done */
 		if (e == 0 && n == 0 && p->msg)
 			continue;
 		if (e == 0)
 			e = write_all(p, ev, buf, n);
 		if (e != 0) {
-			if (!is_gone(e))
+			if (!winerr_is_gone(e))
 				part_fail(p, e, "echo");
 			return;
 		}
@@ -812,7 +805,7 @@ serve_session(struct server *s, HANDLE ctl, char *err, size_t errlen)
 		GetOverlappedResult(ctl, &o, &n, TRUE);
 	}
 	CloseHandle(ev);
-	if (is_gone(e))
+	if (winerr_is_gone(e))
 		return 0;
 	if (e != 0 && e != ERROR_OPERATION_ABORTED)
 		winerr_fmt(err, errlen, e, "bench %s: control pipe", s->name);

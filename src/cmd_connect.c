@@ -57,14 +57,6 @@ static const DWORD level_flags[] = {
 	SECURITY_DELEGATION
 };
 
-/* A Win32 error from opening a pipe that means "there is no such pipe". */
-static int
-is_not_found(DWORD e)
-{
-	return e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND ||
-	    e == ERROR_BAD_NETPATH || e == ERROR_BAD_NET_NAME;
-}
-
 /*
  * Opens NAME with *ACCESS, waiting up to WAIT_MS (-1: forever; 0: not at
  * all). A read-write open of a one-way pipe falls back to the way the pipe
@@ -107,7 +99,7 @@ open_pipe(const wchar_t *wname, const char *name, DWORD *access, DWORD flags,
 		}
 		int busy = e == ERROR_PIPE_BUSY;
 
-		if (!busy && !is_not_found(e)) {
+		if (!busy && !winerr_is_not_found(e)) {
 			say_winerr(e, "connect %s", name);
 			*status = exit_code_for(e);
 			return NULL;

@@ -76,7 +76,7 @@ print_stdout(const char *text)
 	if (!write_text(out, text, strlen(text))) {
 		DWORD e = GetLastError();
 		/* A reader that went away (| head) is not worth a message. */
-		if (e != ERROR_BROKEN_PIPE && e != ERROR_NO_DATA)
+		if (!winerr_is_gone(e))
 			say_winerr(e, "write stdout");
 		return EXIT_FAIL;
 	}
@@ -142,12 +142,9 @@ option_error(const char *cmd, int opt, char **argv)
 int
 exit_code_for(unsigned long e)
 {
-	switch (e) {
-	case ERROR_FILE_NOT_FOUND:
-	case ERROR_PATH_NOT_FOUND:
-	case ERROR_BAD_NETPATH:
-	case ERROR_BAD_NET_NAME:
+	if (winerr_is_not_found(e))
 		return EXIT_NOTFOUND;
+	switch (e) {
 	case ERROR_PIPE_BUSY:
 	case ERROR_SEM_TIMEOUT:
 		return EXIT_BUSY;

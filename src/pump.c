@@ -11,15 +11,15 @@
 #include "aio.h"
 #include "interrupt.h"
 #include "pump.h"
+#include "winerr.h"
 
 #define CHUNK (64 * 1024)
 
+/* The source's end: its peer gone, or the read cancelled (pump_stop). */
 static int
 source_ended(DWORD e)
 {
-	return e == ERROR_BROKEN_PIPE || e == ERROR_PIPE_NOT_CONNECTED ||
-	    e == ERROR_HANDLE_EOF || e == ERROR_NO_DATA ||
-	    e == ERROR_OPERATION_ABORTED;
+	return winerr_is_gone(e) || e == ERROR_OPERATION_ABORTED;
 }
 
 /* Records how the source ended, or failed, with error E. */
@@ -164,7 +164,7 @@ write_block(struct pump *p)
 		} else if (!WriteFile(p->dst, q, len, &n, NULL))
 			e = GetLastError();
 		if (e != 0) {
-			if (aio_gone_error(e))
+			if (winerr_is_gone(e))
 				p->dead = 1;
 			else {
 				p->err = e;
@@ -401,7 +401,7 @@ feed_write(struct feed *f)
 		int report = 0;
 		if (e == ERROR_OPERATION_ABORTED || e == 0)
 			;       /* detached, or written */
-		else if (aio_gone_error(e))
+		else if (winerr_is_gone(e))
 			report = InterlockedExchange(&f->dead, 1) == 0;
 		else
 			report = InterlockedExchange(&f->err, (LONG)e) == 0;

@@ -255,7 +255,7 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 			DWORD we = aio_result(&r->eof_wr, &zero);
 			eof_pending = 0;
 			eof_sent = 1;
-			if (we != 0 && !aio_gone_error(we))
+			if (we != 0 && !winerr_is_gone(we))
 				e = we;
 			else if (we == 0 && cfg->dump != NULL)
 				dump_sent(cfg->dump, none, 0, 1);

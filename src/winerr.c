@@ -45,6 +45,20 @@ wide_to_utf8(const wchar_t *w)
 	return s;
 }
 
+int
+winerr_is_gone(DWORD e)
+{
+	return e == ERROR_BROKEN_PIPE || e == ERROR_NO_DATA ||
+	    e == ERROR_PIPE_NOT_CONNECTED || e == ERROR_HANDLE_EOF;
+}
+
+int
+winerr_is_not_found(DWORD e)
+{
+	return e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND ||
+	    e == ERROR_BAD_NETPATH || e == ERROR_BAD_NET_NAME;
+}
+
 void
 winerr_text(DWORD code, char *buf, size_t len)
 {

@@ -14,6 +14,23 @@
 #include <stddef.h>
 #include <windows.h>
 
+/*
+ * The classes of Win32 errors that callers tell apart from failures, named
+ * here once so that every command agrees on them.
+ *
+ * winerr_is_gone: the other end is gone, which is an end, not a failure:
+ * ERROR_BROKEN_PIPE (the peer closed; a read's EOF), ERROR_NO_DATA (a
+ * write to a pipe being closed), ERROR_PIPE_NOT_CONNECTED (a client that
+ * left, and what Wine returns for a closed Linux pipe), ERROR_HANDLE_EOF (a
+ * file's end).
+ *
+ * winerr_is_not_found: there is no such pipe (or server, or share):
+ * ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND, ERROR_BAD_NETPATH,
+ * ERROR_BAD_NET_NAME.
+ */
+int winerr_is_gone(DWORD code);
+int winerr_is_not_found(DWORD code);
+
 /* "message (code)" for a Win32 error code, in UTF-8. */
 void winerr_text(DWORD code, char *buf, size_t len);
 
