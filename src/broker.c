@@ -26,7 +26,7 @@
 #include "aio.h"
 #include "broker.h"
 #include "interrupt.h"
-#include "pipecat.h"
+#include "exitcode.h"
 #include "winerr.h"
 
 #define CHUNK (64 * 1024)

@@ -55,6 +55,7 @@
 #include "cli.h"
 #include "interrupt.h"
 #include "opts.h"
+#include "command.h"
 #include "pipecat.h"
 #include "pipename.h"
 #include "sddl.h"
@@ -1567,7 +1568,7 @@ open_ctl(const char *name, long long wait_ms, int *status)
 		    (wait_ms < 0 || waited < (ULONGLONG)wait_ms);
 		if (!retry) {
 			say_winerr(e, "bench: connect %s", name);
-			*status = exit_code_for(e);
+			*status = winerr_exit_code(e);
 			free(w);
 			return NULL;
 		}
@@ -1593,7 +1594,7 @@ run_server(struct opts *o, const char *name)
 		say_winerr(e, "bench --serve %s%s", name,
 		    e == ERROR_ACCESS_DENIED || e == ERROR_PIPE_BUSY
 		    ? ": name already in use" : "");
-		return e == ERROR_PIPE_BUSY ? EXIT_DENIED : exit_code_for(e);
+		return e == ERROR_PIPE_BUSY ? EXIT_DENIED : winerr_exit_code(e);
 	}
 	if (!o->quiet && o->verbose)
 		say("listening on %s", name);

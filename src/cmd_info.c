@@ -38,6 +38,7 @@
 
 #include "advapi.h"
 #include "json.h"
+#include "command.h"
 #include "pipecat.h"
 #include "pipename.h"
 #include "winerr.h"
@@ -467,7 +468,7 @@ cmd_info(int argc, char **argv)
 	free(wname);
 	if (h == INVALID_HANDLE_VALUE) {
 		say_winerr(e, "info %s", pn.full);
-		return exit_code_for(e);
+		return winerr_exit_code(e);
 	}
 
 	struct facts f;

@@ -27,6 +27,7 @@
 #include <winternl.h>
 
 #include "json.h"
+#include "command.h"
 #include "pipecat.h"
 #include "pipelist.h"
 #include "winerr.h"

@@ -21,7 +21,6 @@
 
 #include <windows.h>
 
-#include "advapi.h"
 #include "argv.h"
 #include "broker.h"
 #include "cli.h"
@@ -29,10 +28,10 @@
 #include "interrupt.h"
 #include "opts.h"
 #include "pipeserver.h"
+#include "command.h"
 #include "pipecat.h"
 #include "pipename.h"
-#include "relay.h"
-#include "sddl.h"
+#include "session.h"
 #include "winerr.h"
 
 const char usage_serve[] =
@@ -78,36 +77,6 @@ const char usage_serve[] =
     "Exit status: 0 done, 1 I/O error, 2 usage, 5 name in use or access denied,\n"
     "6 idle timeout, 130 interrupted.\n";
 
-/* Builds the SDDL the pipe gets (unless --sddl): user and SYSTEM only. */
-static DWORD
-default_sddl(int everyone, char *out, size_t len)
-{
-	HANDLE tok;
-	BYTE tu[256];
-	DWORD n;
-	wchar_t *wsid = NULL;
-	DWORD le;
-	const struct advapi *a = advapi(&le);
-
-	if (a == NULL)
-		return le;
-	if (!a->OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
-		return GetLastError();
-	BOOL ok = a->GetTokenInformation(tok, TokenUser, tu, sizeof tu, &n) &&
-	    a->ConvertSidToStringSidW(((TOKEN_USER *)tu)->User.Sid, &wsid);
-	DWORD e = ok ? 0 : GetLastError();
-	CloseHandle(tok);
-	if (!ok)
-		return e;
-	char *sid = wide_to_utf8(wsid);
-	LocalFree(wsid);
-	if (sid == NULL)
-		return ERROR_NOT_ENOUGH_MEMORY;
-	int r = sddl_build(sid, everyone, out, len);
-	free(sid);
-	return r == 0 ? 0 : ERROR_INVALID_SID;
-}
-
 /* -k: the instance being served and three spares listening. */
 #define KEEP_OPEN_INSTANCES 4
 
@@ -137,23 +106,56 @@ static int
 serve_one(struct relay *rl, HANDLE client, const char *name,
     const struct cli_relay *c, int report, int last)
 {
-	char err[1024];
 	if (report)
 		say_client(client, 0, name);
-	struct relay_stats st;
-	ULONGLONG t0 = GetTickCount64();
-	enum relay_end end = relay_run(rl, client, name, &st, err, sizeof err);
-	CloseHandle(client);
-	if (report) {
-		char line[256];
-		relay_stats_text(&st, GetTickCount64() - t0, line, sizeof line);
-		say("client gone from %s: %s", name, line);
+	return session_run(rl, client, name, "serve", c, report, "client gone from", last);
+}
+
+/*
+ * -k: spare instances stay armed while a client is served (the acceptor
+ * re-arms one as soon as a client takes it), so clients that come in quick
+ * succession wait in their own instance instead of finding none listening;
+ * they are served in the order they came. FIRST is the first instance,
+ * created but not armed. Ends on Ctrl-C, after MAX_CLIENTS (0: never), or
+ * when the reader of stdout has gone.
+ */
+static int
+serve_keep_open(struct server *s, struct instance *first, struct relay *rl,
+    const struct cli_relay *c, long long max_clients, int report)
+{
+	DWORD e;
+	if ((e = acceptor_start(s, first, KEEP_OPEN_INSTANCES)) != 0) {
+		say_winerr(e, "serve %s: wait for a client", s->name);
+		return EXIT_FAIL;
 	}
-	int status = relay_exit(end, "serve", name, c->idle_ms, err, c->quiet, last);
-	/* Ctrl-C or a reader of stdout gone: the server ends, whatever -k says. */
-	if (end == RELAY_INTERRUPTED)
-		return EXIT_INTR;
-	return status;
+	for (long long served = 0;;) {
+		if ((e = acceptor_fill(s, 0)) != 0) {
+			say_winerr(e, "serve %s: create an instance", s->name);
+			return EXIT_FAIL;
+		}
+		HANDLE client = acceptor_take();
+		if (client == NULL) {
+			HANDLE hs[2] = { interrupt_event(), acceptor_event() };
+			DWORD w = WaitForMultipleObjects(2, hs, FALSE, INFINITE);
+			if (w == WAIT_OBJECT_0)
+				return EXIT_INTR;
+			if (w == WAIT_FAILED) {
+				say_winerr(GetLastError(), "serve %s: wait for a client", s->name);
+				return EXIT_FAIL;
+			}
+			continue;
+		}
+		served++;
+		int more = max_clients == 0 || served < max_clients;
+		/* The instance this client took is replaced before it is served. */
+		if (more && (e = acceptor_fill(s, 1)) != 0 && !c->quiet)
+			say_winerr(e, "serve %s: create a spare instance", s->name);
+		int status = serve_one(rl, client, s->name, c, report, !more);
+		/* Ctrl-C or a reader of stdout gone: the server ends, whatever
+		 * -k says. */
+		if (status == EXIT_INTR || !more || relay_stdout_gone(rl))
+			return status;
+	}
 }
 
 /*
@@ -369,20 +371,19 @@ cmd_serve(int argc, char **argv)
 		return usage_error("serve", "%s is on another machine; only local "
 		    "names (\\\\.\\pipe\\NAME) can be served", pn.full);
 
-	struct dump *dump = NULL;
-	if (c.hexdump && (dump = dump_open(c.hexdump_file, err, sizeof err)) == NULL) {
+	struct relay *rl = NULL;
+	if (!exec_mode && !broker && (rl = session_relay(&c, err, sizeof err)) == NULL) {
 		say("%s", err);
 		return EXIT_FAIL;
 	}
 
-	struct server s = {
-		.name = pn.full,
-		.mode = (c.message ? PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE
-		                   : PIPE_TYPE_BYTE | PIPE_READMODE_BYTE) |
-		    PIPE_WAIT |
-		    (remote ? PIPE_ACCEPT_REMOTE_CLIENTS : PIPE_REJECT_REMOTE_CLIENTS),
-		/* A one-way server makes a one-way pipe, so that a client can tell
-		 * (connect opens it one way, and closes at its stdin EOF). */
+	char what[300];
+	snprintf(what, sizeof what, "serve %s", pn.full);
+	struct server_opts so = {
+		.what = what, .message = c.message, .remote = remote,
+		.everyone = everyone, .sddl = sddl_opt,
+		/* A one-way server makes a one-way pipe, so that a client can
+		 * tell (connect opens it one way, and closes at its stdin EOF). */
 		.access = c.send_only ? PIPE_ACCESS_OUTBOUND
 		    : c.recv_only ? PIPE_ACCESS_INBOUND : PIPE_ACCESS_DUPLEX,
 		/* Sequential: one instance being served and one armed for the
@@ -394,89 +395,42 @@ cmd_serve(int argc, char **argv)
 		    : keep_open ? KEEP_OPEN_INSTANCES : 1,
 		.buffer = (DWORD)buffer,
 	};
-	s.wname = utf8_to_wide(pn.full);
-	if (s.wname == NULL) {
-		say_winerr(GetLastError(), "serve %s", pn.full);
-		return EXIT_FAIL;
+	static struct server s;
+	int status;
+	if (server_init(&s, pn.full, &so, &status, err, sizeof err) != 0) {
+		if (status == EXIT_USAGE)
+			return usage_error("serve", "%s", err);
+		say("%s", err);
+		return status;
 	}
-
-	char sddl[512];
-	const char *sd_text = sddl_opt;
-	if (sd_text == NULL) {
-		DWORD e = default_sddl(everyone, sddl, sizeof sddl);
-		if (e != 0) {
-			say_winerr(e, "serve %s: build the security descriptor", pn.full);
-			return EXIT_FAIL;
-		}
-		sd_text = sddl;
-	}
-	DWORD le = 0;
-	const struct advapi *a = advapi(&le);
-	if (a == NULL) {
-		say_winerr(le, "serve %s: load advapi32.dll", pn.full);
-		return EXIT_FAIL;
-	}
-	wchar_t *wsd = utf8_to_wide(sd_text);
-	PSECURITY_DESCRIPTOR psd = NULL;
-	if (wsd == NULL || !a->ConvertStringSecurityDescriptorToSecurityDescriptorW(
-	    wsd, SDDL_REVISION_1, &psd, NULL)) {
-		DWORD e = GetLastError();
-		free(wsd);
-		if (sddl_opt != NULL) {
-			char msg[512];
-			winerr_text(e, msg, sizeof msg);
-			return usage_error("serve", "--sddl: \"%s\" is not a valid "
-			    "security descriptor: %s", sddl_opt, msg);
-		}
-		say_winerr(e, "serve %s: security descriptor %s", pn.full, sd_text);
-		return EXIT_FAIL;
-	}
-	free(wsd);
-	s.sa.nLength = sizeof s.sa;
-	s.sa.lpSecurityDescriptor = psd;
-	s.sa.bInheritHandle = FALSE;
 	if (c.verbose >= 2)
-		say("security descriptor of %s: %s", pn.full, sd_text);
+		say("security descriptor of %s: %s", pn.full, s.sddl);
 
-	/* The first instance: FILE_FLAG_FIRST_PIPE_INSTANCE. It never moves
-	 * once armed (a pending ConnectNamedPipe holds its OVERLAPPED), and
-	 * the modes that hand it to the acceptor take it unarmed. */
+	/* The first instance never moves once armed (a pending
+	 * ConnectNamedPipe holds its OVERLAPPED), and the modes that hand it
+	 * to the acceptor take it unarmed: they arm it there. Clients can
+	 * open it already; ConnectNamedPipe then reports them. */
 	static struct instance first;
-	struct instance *cur = &first;
-	DWORD e = instance_create(&s, cur, 1);
-	DWORD others = 0;
-	/* FILE_FLAG_FIRST_PIPE_INSTANCE makes Windows refuse a name that is
-	 * taken. Wine ignores the flag when the other server allows more
-	 * instances, and joins its pipe; one instance more than ours says so. */
-	if (e == 0 && GetNamedPipeHandleStateW(cur->h, NULL, &others, NULL, NULL,
-	    NULL, 0) && others > 1) {
-		instance_close(cur);
-		e = ERROR_ACCESS_DENIED;
+	if (server_first(&s, &first, &status, err, sizeof err) != 0) {
+		say("%s", err);
+		return status;
 	}
-	if (e != 0) {
-		if (e == ERROR_ACCESS_DENIED || e == ERROR_PIPE_BUSY)
-			say_winerr(e, "serve %s: name already in use", pn.full);
-		else
-			say_winerr(e, "serve %s", pn.full);
-		return e == ERROR_PIPE_BUSY ? EXIT_DENIED : exit_code_for(e);
-	}
-	/* With a COMMAND the instance moves into serve_exec's listeners, so it
-	 * is armed there: a pending ConnectNamedPipe pins its OVERLAPPED.
-	 * Clients can open it already; ConnectNamedPipe then reports them. */
-	if (!exec_mode && !broker && !keep_open && (e = instance_arm(cur)) != 0) {
+	DWORD e;
+	if (!exec_mode && !broker && !keep_open && (e = instance_arm(&first)) != 0) {
 		say_winerr(e, "serve %s: wait for a client", pn.full);
 		return EXIT_FAIL;
 	}
 	if (c.verbose)
 		say("listening on %s", pn.full);
 
+	int report = c.verbose || print_client;
 	if (broker) {
 		struct broker_cfg bc = {
 			.max_at_once = (int)(max_instances ? max_instances : 16),
 			.max_clients = max_clients, .message = c.message,
-			.verbose = c.verbose || print_client, .quiet = c.quiet,
+			.verbose = report, .quiet = c.quiet,
 		};
-		return broker_run(&s, cur, &bc);
+		return broker_run(&s, &first, &bc);
 	}
 	if (exec_mode) {
 		char *line = exec_line != NULL ? strdup(exec_line)
@@ -489,7 +443,7 @@ cmd_serve(int argc, char **argv)
 		static volatile LONG active;
 		struct exec_cfg ec = {
 			.name = pn.full, .cmdline = line, .with_stderr = with_stderr,
-			.message = c.message, .verbose = c.verbose || print_client,
+			.message = c.message, .verbose = report,
 			.quiet = c.quiet, .idle_ms = c.idle_ms, .active = &active,
 			.slot_free = CreateEventW(NULL, FALSE, FALSE, NULL),
 		};
@@ -497,65 +451,16 @@ cmd_serve(int argc, char **argv)
 			say_winerr(GetLastError(), "serve %s", pn.full);
 			return EXIT_FAIL;
 		}
-		return serve_exec(&s, cur, &ec, max_instances ? max_instances : 32,
+		return serve_exec(&s, &first, &ec, max_instances ? max_instances : 32,
 		    max_clients, c.verbose >= 2);
 	}
-
-	struct relay_cfg cfg = {
-		.message = c.message, .send_only = c.send_only,
-		.recv_only = c.recv_only, .linger_ms = c.linger_ms,
-		.idle_ms = c.idle_ms, .eof_message = c.eof_message
-	};
-	cfg.dump = dump;
-	struct relay *rl = relay_new(GetStdHandle(STD_INPUT_HANDLE),
-	    GetStdHandle(STD_OUTPUT_HANDLE), &cfg, err, sizeof err);
-	if (rl == NULL) {
-		say("%s", err);
-		return EXIT_FAIL;
-	}
-
-	if (!keep_open) {
-		if ((e = instance_wait(cur)) != 0) {
-			if (e == ERROR_OPERATION_ABORTED)
-				return EXIT_INTR;
-			say_winerr(e, "serve %s: wait for a client", pn.full);
-			return EXIT_FAIL;
-		}
-		return serve_one(rl, cur->h, pn.full, &c, c.verbose || print_client, 1);
-	}
-
-	/* -k: spare instances stay armed while a client is served (the
-	 * acceptor re-arms one as soon as a client takes it), so clients that
-	 * come in quick succession wait in their own instance instead of
-	 * finding none listening; they are served in the order they came. */
-	if ((e = acceptor_start(&s, cur, KEEP_OPEN_INSTANCES)) != 0) {
+	if (keep_open)
+		return serve_keep_open(&s, &first, rl, &c, max_clients, report);
+	if ((e = instance_wait(&first)) != 0) {
+		if (e == ERROR_OPERATION_ABORTED)
+			return EXIT_INTR;
 		say_winerr(e, "serve %s: wait for a client", pn.full);
 		return EXIT_FAIL;
 	}
-	for (long long served = 0;;) {
-		if ((e = acceptor_fill(&s, 0)) != 0) {
-			say_winerr(e, "serve %s: create an instance", pn.full);
-			return EXIT_FAIL;
-		}
-		HANDLE client = acceptor_take();
-		if (client == NULL) {
-			HANDLE hs[2] = { interrupt_event(), acceptor_event() };
-			DWORD w = WaitForMultipleObjects(2, hs, FALSE, INFINITE);
-			if (w == WAIT_OBJECT_0)
-				return EXIT_INTR;
-			if (w == WAIT_FAILED) {
-				say_winerr(GetLastError(), "serve %s: wait for a client", pn.full);
-				return EXIT_FAIL;
-			}
-			continue;
-		}
-		served++;
-		int more = max_clients == 0 || served < max_clients;
-		/* The instance this client took is replaced before it is served. */
-		if (more && (e = acceptor_fill(&s, 1)) != 0 && !c.quiet)
-			say_winerr(e, "serve %s: create a spare instance", pn.full);
-		int status = serve_one(rl, client, pn.full, &c, c.verbose || print_client, !more);
-		if (status == EXIT_INTR || !more || relay_stdout_gone(rl))
-			return status;
-	}
+	return serve_one(rl, first.h, pn.full, &c, report, 1);
 }

@@ -31,6 +31,7 @@
 #include "interrupt.h"
 #include "opts.h"
 #include "pump.h"
+#include "command.h"
 #include "pipecat.h"
 #include "winerr.h"
 

@@ -8,7 +8,7 @@
  * into CTRL_C_EVENT, so this is testable there too.
  */
 #include "interrupt.h"
-#include "pipecat.h"
+#include "exitcode.h"
 
 /* Written once by interrupt_init (main thread) before any other thread. */
 static HANDLE stop_event;

@@ -18,6 +18,7 @@
 #include <windows.h>
 
 #include "interrupt.h"
+#include "command.h"
 #include "pipecat.h"
 #include "relay.h"
 #include "winerr.h"
@@ -67,120 +68,6 @@ main_usage(void)
 		    "\n"
 		    "'pipecat help COMMAND' or 'pipecat COMMAND --help' shows a command's options.\n");
 	return print_stdout(text);
-}
-
-int
-print_stdout(const char *text)
-{
-	HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
-	if (!write_text(out, text, strlen(text))) {
-		DWORD e = GetLastError();
-		/* A reader that went away (| head) is not worth a message. */
-		if (!winerr_is_gone(e))
-			say_winerr(e, "write stdout");
-		return EXIT_FAIL;
-	}
-	return EXIT_OK;
-}
-
-int
-printf_stdout(const char *fmt, ...)
-{
-	va_list ap;
-	char small[512], *text = small;
-
-	va_start(ap, fmt);
-	int n = vsnprintf(small, sizeof small, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return -1;
-	if ((size_t)n >= sizeof small) {
-		if ((text = malloc((size_t)n + 1)) == NULL)
-			return -1;
-		va_start(ap, fmt);
-		vsnprintf(text, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	}
-	int r = print_stdout(text) == EXIT_OK ? 0 : -1;
-	if (text != small)
-		free(text);
-	return r;
-}
-
-int
-usage_error(const char *cmd, const char *fmt, ...)
-{
-	if (fmt != NULL) {
-		char msg[2048];
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof msg, fmt, ap);
-		va_end(ap);
-		if (cmd != NULL)
-			say("%s: %s", cmd, msg);
-		else
-			say("%s", msg);
-	}
-	if (cmd != NULL)
-		say("try 'pipecat %s --help'", cmd);
-	else
-		say("try 'pipecat --help'");
-	return EXIT_USAGE;
-}
-
-int
-option_error(const char *cmd, int opt, char **argv)
-{
-	const char *word = optind > 0 ? argv[optind - 1] : "";
-	if (opt == ':')
-		return usage_error(cmd, "%s needs a value", word);
-	if (optopt > 0 && optopt < 256 && (word[0] != '-' || word[1] != '-'))
-		return usage_error(cmd, "unknown option \"-%c\"", optopt);
-	return usage_error(cmd, "unknown option \"%s\"", word);
-}
-
-int
-exit_code_for(unsigned long e)
-{
-	if (winerr_is_not_found(e))
-		return EXIT_NOTFOUND;
-	switch (e) {
-	case ERROR_PIPE_BUSY:
-	case ERROR_SEM_TIMEOUT:
-		return EXIT_BUSY;
-	case ERROR_ACCESS_DENIED:
-	case ERROR_LOGON_FAILURE:
-		return EXIT_DENIED;
-	case ERROR_INVALID_NAME:
-	case ERROR_BAD_PATHNAME:
-		return EXIT_USAGE;
-	default:
-		return EXIT_FAIL;
-	}
-}
-
-int
-relay_exit(int end, const char *cmd, const char *name, long long idle_ms,
-    const char *err, int quiet, int last)
-{
-	switch ((enum relay_end)end) {
-	case RELAY_PEER_CLOSED:
-	case RELAY_DONE:
-	case RELAY_STDOUT_CLOSED:
-		return EXIT_OK;
-	case RELAY_IDLE:
-		if (!quiet)
-			say("%s %s: idle for %lld.%03lld s, closed", cmd, name,
-			    idle_ms / 1000, idle_ms % 1000);
-		return EXIT_IDLE;
-	case RELAY_INTERRUPTED:
-		return EXIT_INTR;
-	case RELAY_ERROR:
-	default:
-		if (last || !quiet)
-			say("%s", err);
-		return EXIT_FAIL;
-	}
 }
 
 /* argv as UTF-8, for getopt_long and the commands. */

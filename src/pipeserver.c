@@ -14,9 +14,118 @@
 #include <psapi.h>
 
 #include "advapi.h"
+#include "exitcode.h"
 #include "interrupt.h"
 #include "pipeserver.h"
+#include "sddl.h"
 #include "winerr.h"
+
+/* Builds the SDDL the pipe gets (unless --sddl): user and SYSTEM only. */
+static DWORD
+default_sddl(const struct advapi *a, int everyone, char *out, size_t len)
+{
+	HANDLE tok;
+	BYTE tu[256];
+	DWORD n;
+	wchar_t *wsid = NULL;
+
+	if (!a->OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
+		return GetLastError();
+	BOOL ok = a->GetTokenInformation(tok, TokenUser, tu, sizeof tu, &n) &&
+	    a->ConvertSidToStringSidW(((TOKEN_USER *)tu)->User.Sid, &wsid);
+	DWORD e = ok ? 0 : GetLastError();
+	CloseHandle(tok);
+	if (!ok)
+		return e;
+	char *sid = wide_to_utf8(wsid);
+	LocalFree(wsid);
+	if (sid == NULL)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	int r = sddl_build(sid, everyone, out, len);
+	free(sid);
+	return r == 0 ? 0 : ERROR_INVALID_SID;
+}
+
+int
+server_init(struct server *s, const char *name, const struct server_opts *o,
+    int *status, char *err, size_t errlen)
+{
+	ZeroMemory(s, sizeof *s);
+	s->name = name;
+	s->what = o->what;
+	s->mode = (o->message ? PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE
+	                      : PIPE_TYPE_BYTE | PIPE_READMODE_BYTE) |
+	    PIPE_WAIT |
+	    (o->remote ? PIPE_ACCEPT_REMOTE_CLIENTS : PIPE_REJECT_REMOTE_CLIENTS);
+	s->access = o->access;
+	s->max_instances = o->max_instances;
+	s->buffer = o->buffer;
+	*status = EXIT_FAIL;
+	if ((s->wname = utf8_to_wide(name)) == NULL) {
+		winerr_fmt(err, errlen, GetLastError(), "%s", o->what);
+		return -1;
+	}
+
+	DWORD e = 0;
+	const struct advapi *a = advapi(&e);
+	if (a == NULL) {
+		winerr_fmt(err, errlen, e, "%s: load advapi32.dll", o->what);
+		return -1;
+	}
+	if (o->sddl != NULL) {
+		snprintf(s->sddl, sizeof s->sddl, "%s", o->sddl);
+	} else if ((e = default_sddl(a, o->everyone, s->sddl, sizeof s->sddl)) != 0) {
+		winerr_fmt(err, errlen, e, "%s: build the security descriptor", o->what);
+		return -1;
+	}
+	wchar_t *wsd = utf8_to_wide(o->sddl != NULL ? o->sddl : s->sddl);
+	PSECURITY_DESCRIPTOR psd = NULL;
+	if (wsd == NULL || !a->ConvertStringSecurityDescriptorToSecurityDescriptorW(
+	    wsd, SDDL_REVISION_1, &psd, NULL)) {
+		e = GetLastError();
+		free(wsd);
+		if (o->sddl != NULL) {
+			char msg[512];
+			winerr_text(e, msg, sizeof msg);
+			snprintf(err, errlen, "--sddl: \"%s\" is not a valid security "
+			    "descriptor: %s", o->sddl, msg);
+			*status = EXIT_USAGE;
+		} else {
+			winerr_fmt(err, errlen, e, "%s: security descriptor %s",
+			    o->what, s->sddl);
+		}
+		return -1;
+	}
+	free(wsd);
+	s->sa.nLength = sizeof s->sa;
+	s->sa.lpSecurityDescriptor = psd;       /* kept for the server's life */
+	s->sa.bInheritHandle = FALSE;
+	return 0;
+}
+
+int
+server_first(struct server *s, struct instance *first, int *status, char *err,
+    size_t errlen)
+{
+	DWORD e = instance_create(s, first, 1);
+	DWORD others = 0;
+	/* FILE_FLAG_FIRST_PIPE_INSTANCE makes Windows refuse a name that is
+	 * taken. Wine ignores the flag when the other server allows more
+	 * instances, and joins its pipe; one instance more than ours says so. */
+	if (e == 0 && GetNamedPipeHandleStateW(first->h, NULL, &others, NULL, NULL,
+	    NULL, 0) && others > 1) {
+		instance_close(first);
+		e = ERROR_ACCESS_DENIED;
+	}
+	if (e == 0)
+		return 0;
+	if (e == ERROR_ACCESS_DENIED || e == ERROR_PIPE_BUSY)
+		winerr_fmt(err, errlen, e, "%s: name already in use", s->what);
+	else
+		winerr_fmt(err, errlen, e, "%s", s->what);
+	*status = e == ERROR_PIPE_BUSY ? EXIT_DENIED : winerr_exit_code(e);
+	return -1;
+}
 
 /* Creates an instance; FIRST asks Windows to fail if the name exists.
  * Returns 0, or the Win32 error. */

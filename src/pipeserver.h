@@ -24,7 +24,41 @@ struct server {
 	DWORD mode;             /* type, read mode, remote clients */
 	DWORD max_instances;
 	DWORD buffer;
+	const char *what;       /* message prefix, from server_opts */
+	char sddl[512];         /* the security descriptor as SDDL, for -vv */
 };
+
+/* What a server is asked for on the command line. */
+struct server_opts {
+	const char *what;       /* message prefix, e.g. "serve \\.\pipe\foo" */
+	int message;            /* -m: a message-type pipe */
+	int remote;             /* --allow-remote */
+	int everyone;           /* --allow-everyone */
+	const char *sddl;       /* --sddl, or NULL for the default DACL */
+	DWORD access;           /* PIPE_ACCESS_DUPLEX, or one way */
+	DWORD max_instances;
+	DWORD buffer;
+};
+
+/*
+ * Fills S for the pipe NAME (Win32 form) from O: modes, and the security
+ * attributes (a protected DACL for the current user and SYSTEM, plus
+ * read/write for everyone with --allow-everyone; or O->sddl). Returns 0,
+ * or -1 with a message in ERR and *STATUS the exit code: EXIT_USAGE for a
+ * --sddl that is not a security descriptor (ERR then starts "--sddl:").
+ */
+int server_init(struct server *s, const char *name, const struct server_opts *o,
+    int *status, char *err, size_t errlen);
+
+/*
+ * Creates the first instance in FIRST (not armed), so that a name already
+ * taken is an error, never a shared pipe: FILE_FLAG_FIRST_PIPE_INSTANCE,
+ * and, because Wine ignores that flag when the other server allows more
+ * instances, a check that ours is the only instance. Returns 0, or -1 with
+ * ERR and *STATUS (EXIT_DENIED for a name in use).
+ */
+int server_first(struct server *s, struct instance *first, int *status,
+    char *err, size_t errlen);
 
 /* Creates an instance; FIRST asks Windows to fail if the name exists
  * (FILE_FLAG_FIRST_PIPE_INSTANCE). Returns 0, or the Win32 error. */

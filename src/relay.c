@@ -70,6 +70,15 @@ relay_new(HANDLE in, HANDLE out, const struct relay_cfg *cfg, char *err,
 	return r;
 }
 
+void
+relay_set_oneway(struct relay *r, int send_only, int recv_only)
+{
+	r->cfg.send_only = send_only;
+	r->cfg.recv_only = recv_only;
+	if (recv_only)
+		r->up.eof = 1;
+}
+
 int
 relay_stdout_gone(const struct relay *r)
 {

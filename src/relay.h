@@ -59,6 +59,13 @@ struct relay *relay_new(HANDLE in, HANDLE out, const struct relay_cfg *cfg,
 enum relay_end relay_run(struct relay *r, HANDLE pipe, const char *name,
     struct relay_stats *st, char *err, size_t errlen);
 
+/*
+ * Makes a relay one-way before its first run, for a pipe that turned out to
+ * go one way only (connect's fallback): SEND_ONLY does not read the pipe,
+ * RECV_ONLY does not read stdin.
+ */
+void relay_set_oneway(struct relay *r, int send_only, int recv_only);
+
 /* Nonzero once the reader of stdout has gone away. */
 int relay_stdout_gone(const struct relay *r);
 

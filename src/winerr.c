@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exitcode.h"
 #include "winerr.h"
 
 wchar_t *
@@ -57,6 +58,26 @@ winerr_is_not_found(DWORD e)
 {
 	return e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND ||
 	    e == ERROR_BAD_NETPATH || e == ERROR_BAD_NET_NAME;
+}
+
+int
+winerr_exit_code(DWORD e)
+{
+	if (winerr_is_not_found(e))
+		return EXIT_NOTFOUND;
+	switch (e) {
+	case ERROR_PIPE_BUSY:
+	case ERROR_SEM_TIMEOUT:
+		return EXIT_BUSY;
+	case ERROR_ACCESS_DENIED:
+	case ERROR_LOGON_FAILURE:
+		return EXIT_DENIED;
+	case ERROR_INVALID_NAME:
+	case ERROR_BAD_PATHNAME:
+		return EXIT_USAGE;
+	default:
+		return EXIT_FAIL;
+	}
 }
 
 void

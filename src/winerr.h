@@ -31,6 +31,11 @@
 int winerr_is_gone(DWORD code);
 int winerr_is_not_found(DWORD code);
 
+/* The exit status (exitcode.h) for a Win32 error from opening or creating
+ * a pipe: not found 3, busy or timed out 4, access denied 5, a bad name 2,
+ * anything else 1. */
+int winerr_exit_code(DWORD code);
+
 /* "message (code)" for a Win32 error code, in UTF-8. */
 void winerr_text(DWORD code, char *buf, size_t len);
 
