@@ -306,11 +306,12 @@ broker_run(struct server *s, struct instance *first, const struct broker_cfg *cf
 		    b->nclients == 0 && b->outq.count == 0 && !b->out_wr.busy)
 			return EXIT_OK;
 
+		DWORD retry = INFINITE;
 		if ((long long)b->ids < cfg->max_clients || cfg->max_clients == 0) {
-			if ((e = acceptor_fill(s, b->nclients)) != 0) {
-				say_winerr(e, "serve %s: create an instance", s->name);
-				return EXIT_FAIL;
-			}
+			char err[600];
+			if (acceptor_refill(s, b->nclients, &retry, err, sizeof err) &&
+			    !cfg->quiet)
+				say("%s", err);
 		}
 		/* Start what can start. */
 		queue_kick(&b->outq, &b->out_wr);
@@ -354,7 +355,9 @@ broker_run(struct server *s, struct instance *first, const struct broker_cfg *cf
 				hs[n] = c->wr.done; ops[n] = &c->wr; owner[n++] = c;
 			}
 		}
-		DWORD w = WaitForMultipleObjects(n, hs, FALSE, INFINITE);
+		DWORD w = WaitForMultipleObjects(n, hs, FALSE, retry);
+		if (w == WAIT_TIMEOUT)
+			continue;
 		if (w == WAIT_FAILED) {
 			say_winerr(GetLastError(), "serve %s: wait", s->name);
 			return EXIT_FAIL;

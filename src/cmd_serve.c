@@ -99,6 +99,21 @@ say_client(HANDLE client, unsigned long id, const char *name)
 }
 
 /*
+ * Tops up the listening instances (ACTIVE being served) and returns the
+ * wait before the next try; the first failure of a run of them is said
+ * unless QUIET (see acceptor_refill).
+ */
+static DWORD
+refill(struct server *s, long active, int quiet)
+{
+	char err[600];
+	DWORD retry;
+	if (acceptor_refill(s, active, &retry, err, sizeof err) && !quiet)
+		say("%s", err);
+	return retry;
+}
+
+/*
  * Relays one connected client of the default or -k mode, closes it, and
  * returns the exit status its end deserves (LAST: the server ends with it).
  */
@@ -129,14 +144,11 @@ serve_keep_open(struct server *s, struct instance *first, struct relay *rl,
 		return EXIT_FAIL;
 	}
 	for (long long served = 0;;) {
-		if ((e = acceptor_fill(s, 0)) != 0) {
-			say_winerr(e, "serve %s: create an instance", s->name);
-			return EXIT_FAIL;
-		}
+		DWORD retry = refill(s, 0, c->quiet);
 		HANDLE client = acceptor_take();
 		if (client == NULL) {
 			HANDLE hs[2] = { interrupt_event(), acceptor_event() };
-			DWORD w = WaitForMultipleObjects(2, hs, FALSE, INFINITE);
+			DWORD w = WaitForMultipleObjects(2, hs, FALSE, retry);
 			if (w == WAIT_OBJECT_0)
 				return EXIT_INTR;
 			if (w == WAIT_FAILED) {
@@ -148,8 +160,8 @@ serve_keep_open(struct server *s, struct instance *first, struct relay *rl,
 		served++;
 		int more = max_clients == 0 || served < max_clients;
 		/* The instance this client took is replaced before it is served. */
-		if (more && (e = acceptor_fill(s, 1)) != 0 && !c->quiet)
-			say_winerr(e, "serve %s: create a spare instance", s->name);
+		if (more)
+			(void)refill(s, 1, c->quiet);
 		int status = serve_one(rl, client, s->name, c, report, !more);
 		/* Ctrl-C or a reader of stdout gone: the server ends, whatever
 		 * -k says. */
@@ -176,12 +188,10 @@ serve_exec_loop(struct server *s, struct instance *first, const struct exec_cfg 
 		return EXIT_FAIL;
 	}
 	for (;;) {
-		if ((e = acceptor_fill(s, InterlockedCompareExchange(ec->active, 0, 0))) != 0) {
-			say_winerr(e, "serve %s: create an instance", s->name);
-			return EXIT_FAIL;
-		}
+		DWORD retry = refill(s, InterlockedCompareExchange(ec->active, 0, 0),
+		    ec->quiet);
 		HANDLE hs[3] = { interrupt_event(), acceptor_event(), ec->slot_free };
-		DWORD w = WaitForMultipleObjects(3, hs, FALSE, INFINITE);
+		DWORD w = WaitForMultipleObjects(3, hs, FALSE, retry);
 		if (w == WAIT_OBJECT_0)
 			return EXIT_INTR;
 		if (w == WAIT_FAILED) {
@@ -257,7 +267,7 @@ cmd_serve(int argc, char **argv)
 	struct cli_relay c;
 	int keep_open = 0, remote = 0, everyone = 0;
 	long long max_clients = 0, buffer = 65536, max_instances = 0;
-	const char *sddl_opt = NULL, *exec_line = NULL;
+	const char *sddl_opt = NULL, *exec_line = NULL, *max_instances_text = NULL;
 	int with_stderr = 0, print_client = 0, broker = 0;
 	char err[1024];
 	int opt, r;
@@ -311,9 +321,8 @@ cmd_serve(int argc, char **argv)
 			broker = 1;
 			break;
 		case OPT_MAX_INSTANCES:
-			if (opt_count("--max-instances", optarg, 1, 200,
-			    &max_instances, err, sizeof err) != 0)
-				return usage_error("serve", "%s", err);
+			/* Its range depends on -b, which may come later. */
+			max_instances_text = optarg;
 			break;
 		case OPT_STDERR:
 			with_stderr = 1;
@@ -329,6 +338,19 @@ cmd_serve(int argc, char **argv)
 	}
 	if (cli_relay_check(&c, err, sizeof err) != 0)
 		return usage_error("serve", "%s", err);
+	if (max_instances_text != NULL) {
+		if (opt_count("--max-instances", max_instances_text, 1, 200,
+		    &max_instances, err, sizeof err) != 0 && !broker)
+			return usage_error("serve", "%s", err);
+		if (broker && max_instances > BROKER_MAX_CLIENTS)
+			return usage_error("serve", "--max-instances: at most %d with -b",
+			    BROKER_MAX_CLIENTS);
+		if (broker && opt_count("--max-instances", max_instances_text, 1,
+		    BROKER_MAX_CLIENTS, &max_instances, err, sizeof err) != 0)
+			return usage_error("serve", "%s", err);
+	}
+	if (sddl_opt != NULL && sddl_opt[0] == '\0')
+		return usage_error("serve", "--sddl: the security descriptor is empty");
 	if (sddl_opt != NULL && everyone)
 		return usage_error("serve", "--sddl and --allow-everyone cannot be combined");
 	if (command != NULL && *command == NULL)
@@ -345,9 +367,6 @@ cmd_serve(int argc, char **argv)
 	    c.idle_ms >= 0 || with_stderr))
 		return usage_error("serve", "-q, -i, --send-only, --recv-only and "
 		    "--stderr do not apply with -b");
-	if (broker && max_instances > BROKER_MAX_CLIENTS)
-		return usage_error("serve", "--max-instances: at most %d with -b",
-		    BROKER_MAX_CLIENTS);
 	if (exec_mode && (c.send_only || c.recv_only || c.linger_ms >= 0))
 		return usage_error("serve", "-q, --send-only and --recv-only do not "
 		    "apply with a COMMAND");

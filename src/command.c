@@ -76,6 +76,11 @@ int
 option_error(const char *cmd, int opt, char **argv)
 {
 	const char *word = optind > 0 ? argv[optind - 1] : "";
+	const char *eq = strchr(word, '=');
+	/* "--flag=VALUE" for an option that takes none: getopt_long reports
+	 * it like a missing value, or as unknown. */
+	if (word[0] == '-' && word[1] == '-' && eq != NULL)
+		return usage_error(cmd, "%.*s takes no value", (int)(eq - word), word);
 	if (opt == ':')
 		return usage_error(cmd, "%s needs a value", word);
 	if (optopt > 0 && optopt < 256 && (word[0] != '-' || word[1] != '-'))

@@ -70,6 +70,18 @@ main_usage(void)
 	return print_stdout(text);
 }
 
+/*
+ * Whether WORD is the long option NAME ("--help") or a prefix of it of at
+ * least one letter: global options take unique prefixes, as every
+ * command's options do through getopt_long, so there is one rule.
+ */
+static int
+is_long(const char *word, const char *name)
+{
+	size_t n = strlen(word);
+	return n > 2 && n <= strlen(name) && strncmp(word, name, n) == 0;
+}
+
 /* argv as UTF-8, for getopt_long and the commands. */
 static char **
 utf8_argv(int argc, wchar_t **wargv)
@@ -105,12 +117,14 @@ wmain(int argc, wchar_t **wargv)
 		return EXIT_FAIL;
 	}
 
-	/* Global options come before the command. */
+	/* Global options come before the command; "--" ends them. */
 	int i = 1;
-	if (i < argc && (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0))
+	if (i < argc && (strcmp(argv[i], "-h") == 0 || is_long(argv[i], "--help")))
 		return main_usage();
-	if (i < argc && (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0))
+	if (i < argc && (strcmp(argv[i], "-V") == 0 || is_long(argv[i], "--version")))
 		return print_stdout("pipecat " PIPECAT_VERSION "\n");
+	if (i < argc && strcmp(argv[i], "--") == 0)
+		i++;
 	if (i >= argc)
 		return usage_error(NULL, "a COMMAND is required (serve, connect, spawn, bench, info, list)");
 	if (argv[i][0] == '-')
@@ -122,6 +136,9 @@ wmain(int argc, wchar_t **wargv)
 		const struct command *c = find_command(argv[i + 1]);
 		if (c == NULL)
 			return usage_error(NULL, "help: no such command \"%s\"", argv[i + 1]);
+		if (i + 2 < argc)
+			return usage_error(NULL, "help: unexpected argument \"%s\" after "
+			    "COMMAND", argv[i + 2]);
 		return print_stdout(c->usage);
 	}
 	const struct command *c = find_command(argv[i]);

@@ -360,6 +360,35 @@ acceptor_fill(struct server *s, long active)
 	return 0;
 }
 
+int
+acceptor_listening(void)
+{
+	return nlistening;
+}
+
+/* Set while instances cannot be created; main thread only. */
+static int refill_failing;
+
+int
+acceptor_refill(struct server *s, long active, DWORD *retry_ms, char *err,
+    size_t errlen)
+{
+	DWORD e = acceptor_fill(s, active);
+	if (e == 0) {
+		refill_failing = 0;
+		*retry_ms = INFINITE;
+		return 0;
+	}
+	*retry_ms = ACCEPTOR_RETRY_MS;
+	if (refill_failing)
+		return 0;
+	refill_failing = 1;
+	winerr_fmt(err, errlen, e, "%s: create an instance (%d still listening; "
+	    "trying again every %d s)", s->what, nlistening,
+	    ACCEPTOR_RETRY_MS / 1000);
+	return 1;
+}
+
 HANDLE
 acceptor_event(void)
 {

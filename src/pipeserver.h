@@ -91,11 +91,25 @@ void resources_text(char *buf, size_t len);
  * acceptor_start takes over FIRST (created, not armed); acceptor_fill tops
  * the listening instances up to TOTAL - ACTIVE; acceptor_event is set when
  * a client may have connected; acceptor_take returns a connected instance
- * (the caller owns it) or NULL when none is waiting.
+ * (the caller owns it) or NULL when none is waiting; acceptor_listening
+ * counts the instances listening now.
  */
 DWORD acceptor_start(struct server *s, struct instance *first, int total);
 DWORD acceptor_fill(struct server *s, long active);
 HANDLE acceptor_event(void);
+int acceptor_listening(void);
+
+/*
+ * acceptor_fill for a server that must not stop over an instance it cannot
+ * create: another process of the same user may hold the pipe's last free
+ * instance for a while (the DACL lets the user create instances), and the
+ * instances that listen still serve. *RETRY_MS is how long to wait before
+ * the next try (INFINITE once every instance listens). Returns 1 with a
+ * message in ERR at the first failure of a run of them, else 0.
+ */
+#define ACCEPTOR_RETRY_MS 1000
+int acceptor_refill(struct server *s, long active, DWORD *retry_ms, char *err,
+    size_t errlen);
 HANDLE acceptor_take(void);
 
 #endif

@@ -155,4 +155,43 @@ test_expect_success 'a bad --sddl is a usage error with the system message' '
 	grep_file "^pipecat: serve: --sddl: \"this is not sddl\" is not a valid security descriptor: .*\([0-9]+\)$" err
 '
 
+# What a red team found (each failed before its fix).
+test_expect_success 'a value given to a flag option: "takes no value"' '
+	expect_status 2 pc connect --verbose=1 x 2>err &&
+	grep_file "^pipecat: connect: --verbose takes no value$" err &&
+	expect_status 2 pc serve --keep-open=yes x 2>err &&
+	grep_file "^pipecat: serve: --keep-open takes no value$" err &&
+	expect_status 2 pc spawn --split=1 -- x 2>err &&
+	grep_file "^pipecat: spawn: --split takes no value$" err
+'
+
+test_expect_success '--max-instances says the range that applies: 1 to 30 with -b' '
+	expect_status 2 pc serve -b --max-instances 0 x 2>err &&
+	grep_file "out of range \(1 to 30\)" err &&
+	expect_status 2 pc serve -b --max-instances 500 x 2>err &&
+	grep_file "out of range \(1 to 30\)" err &&
+	expect_status 2 pc serve --max-instances 0 x -- cmd 2>err &&
+	grep_file "out of range \(1 to 200\)" err
+'
+
+test_expect_success 'an empty --sddl is a usage error, not a pipe without a DACL' '
+	expect_status 2 pc serve --sddl "" "$P-esddl" 2>err &&
+	grep_file "^pipecat: serve: --sddl: the security descriptor is empty$" err
+'
+
+test_expect_success 'help takes one COMMAND; "--" may end the global options' '
+	expect_status 2 pc help serve extra 2>err &&
+	grep_file "^pipecat: help: unexpected argument \"extra\" after COMMAND$" err &&
+	expect_status 2 pc -- connect 2>err &&
+	grep_file "^pipecat: connect: a pipe NAME is required$" err &&
+	pc -- help serve >a && pc help serve >b && same_file a b
+'
+
+test_expect_success 'long options take unique prefixes, global ones too' '
+	pc --vers >v && grep_file "^pipecat " v &&
+	pc --he >h && grep_file "^usage: pipecat" h &&
+	expect_status 2 pc connect --recv --send x 2>err &&
+	grep_file "cannot be combined" err
+'
+
 test_done
