@@ -1,13 +1,17 @@
 /*
  * aio: one asynchronous read or write on a Win32 handle, whatever the handle.
  *
- * The relay waits on many things at once (stdin, the pipe both ways, stdout,
- * Ctrl-C, timers) with one WaitForMultipleObjects. A named pipe opened with
- * FILE_FLAG_OVERLAPPED gives that directly. Consoles, files and anonymous
- * pipes cannot be overlapped (and the std handles pipecat inherits are
- * synchronous whatever they are), so for them a worker thread performs the
- * blocking ReadFile/WriteFile and signals an event when it returns: a thread
- * per direction only where the handle cannot be overlapped (STYLE 4).
+ * For the loops that wait on many handles at once with one
+ * WaitForMultipleObjects: the broker (every client's reads and writes,
+ * stdin, stdout, Ctrl-C) and the relay's EOF message and flush. The relay's
+ * data itself no longer goes through here: each direction is a pump
+ * (pump.c), which reads and writes by itself. A named pipe opened with
+ * FILE_FLAG_OVERLAPPED gives an aio_op directly. Consoles, files and
+ * anonymous pipes cannot be overlapped (and the std handles pipecat
+ * inherits are synchronous whatever they are), so for them a worker thread
+ * performs the blocking ReadFile/WriteFile and signals an event when it
+ * returns: a thread per direction only where the handle cannot be
+ * overlapped.
  *
  * An aio_op is one direction of one handle: start an operation, wait for
  * aio_op.done to be signalled, then collect the result with aio_result().

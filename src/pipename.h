@@ -3,7 +3,7 @@
  *
  * Portable (no windows.h): built natively for unit tests and fuzzing.
  *
- * Accepted forms (SPEC "Names"): "foo", "\\.\pipe\foo", "//./pipe/foo",
+ * Accepted forms (the man page's "Pipe names"): "foo", "\\.\pipe\foo", "//./pipe/foo",
  * "\\server\pipe\foo", "//server/pipe/foo"; the two separators may be mixed
  * in the prefix. The result is always the Win32 form "\\HOST\pipe\NAME" in
  * UTF-8. The NAME part is kept byte for byte (a "/" or "\" inside it is part
