@@ -144,8 +144,22 @@ out:
 void
 child_kill(struct child *c, UINT code)
 {
-	if (c->job != NULL)
-		TerminateJobObject(c->job, code);
+	if (c->job == NULL)
+		return;
+	if (!c->killed) {
+		JOBOBJECT_BASIC_ACCOUNTING_INFORMATION acct;
+		c->killed = 1;
+		c->kill_code = code;
+		/* WAIT_FAILED counts as running: it was not seen to exit. */
+		c->killed_child = c->process != NULL &&
+		    WaitForSingleObject(c->process, 0) != WAIT_OBJECT_0;
+		/* ActiveProcesses counts the child too while it runs. */
+		c->killed_others = !QueryInformationJobObject(c->job,
+		        JobObjectBasicAccountingInformation, &acct, sizeof acct, NULL) ||
+		    acct.ActiveProcesses > (DWORD)c->killed_child;
+	}
+	/* On failure, see child.h: the tree goes at child_close. */
+	(void)TerminateJobObject(c->job, code);
 }
 
 DWORD

@@ -19,6 +19,13 @@ struct child {
 	HANDLE process;
 	HANDLE job;
 	DWORD pid;
+
+	/* What the first child_kill found, for the caller's report. */
+	int killed;             /* child_kill was called */
+	UINT kill_code;         /* ...with this code */
+	int killed_child;       /* ...while the child itself still ran */
+	int killed_others;      /* ...while other processes of the job ran
+	                         * (1 too when that cannot be told) */
 };
 
 /*
@@ -32,7 +39,12 @@ struct child {
 DWORD child_start(struct child *c, const char *cmdline, HANDLE in, HANDLE out,
     HANDLE err, char *errbuf, size_t errlen);
 
-/* Kills the child's whole tree with exit code CODE. */
+/*
+ * Kills the child's whole tree with exit code CODE; the first call records
+ * in C what was still running. Should TerminateJobObject fail, the job's
+ * kill-on-close still takes the tree down at child_close or when pipecat
+ * exits.
+ */
 void child_kill(struct child *c, UINT code);
 
 /* The child's exit code, once c->process is signalled. */

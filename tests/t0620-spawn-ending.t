@@ -1,0 +1,62 @@
+#!/bin/bash
+# spawn: how it ends when its child has exited but a grandchild still holds
+# the output pipe (--timeout and Ctrl-C still kill the tree and end it), the
+# -v line of a tree that was killed.
+# The child is kid (tests/helpers/kid.c), which runs its arguments as a
+# script; "grandchild ... waitparent" makes a grandchild that goes on once
+# its parent, the child, has exited, and "ignoreint" one that outlives
+# Ctrl-C (on Windows it reaches every process on the console).
+. "$(dirname "$0")/lib/test-lib.sh"
+
+KID="$HELPERS/kid.exe"
+
+# Before the fix, these waited for the grandchild (30 s) and exited 3.
+test_expect_success '--timeout kills a grandchild holding the output after the child exited' '
+	rm -f survived &&
+	expect_status 124 pc spawn -t 2 -- "$KID" grandchild sleep 8000 touch survived -- line child exit 3 >out 2>err &&
+	printf "child\n" >want && same_file want out &&
+	grep_file "^pipecat: spawn .*: timed out after 2.000 s, killed$" err &&
+	test $(wc -l <err) -eq 1 &&
+	sleep 8.5 &&
+	test ! -e survived
+'
+
+test_expect_success 'Ctrl-C kills a grandchild holding the output after the child exited: 130' '
+	bg job pc spawn -v -- "$KID" grandchild ignoreint waitparent line orphaned sleep 30000 -- exit 3 >out 2>err &&
+	wait_for out "^orphaned$" &&
+	kill_tree $job INT &&
+	wait_status $job 130 &&
+	grep_file "^pipecat: pid [0-9]+ exited with status 3, what it started killed after Ctrl-C: 9 bytes out, 0 err, [0-9.]+ s$" err
+'
+
+test_expect_success 'the grandchild'"'"'s output before the timeout is relayed, and -v says what was killed' '
+	expect_status 124 pc spawn -v -t 2 -- "$KID" grandchild waitparent line orphaned sleep 30000 -- exit 3 >out 2>err &&
+	printf "orphaned\n" >want && same_file want out &&
+	grep_file "^pipecat: pid [0-9]+ exited with status 3, what it started killed after the timeout: 9 bytes out, 0 err, [0-9.]+ s$" err
+'
+
+test_expect_success '-v after Ctrl-C says the child was killed, not that it exited' '
+	bg job pc spawn -v -- "$KID" line up sleep 30000 >out 2>err &&
+	wait_for out "^up$" &&
+	kill_tree $job INT &&
+	wait_status $job 130 &&
+	grep_file "^pipecat: pid [0-9]+ killed after Ctrl-C: 3 bytes out, 0 err, [0-9.]+ s$" err &&
+	! grep -q "exited" err
+'
+
+test_expect_success '-v after --timeout says the child was killed' '
+	expect_status 124 pc spawn -v -t 1 -- "$KID" sleep 30000 >out 2>err &&
+	grep_file "^pipecat: pid [0-9]+ killed after the timeout: 0 bytes out, 0 err, [0-9.]+ s$" err &&
+	grep_file "^pipecat: spawn .*: timed out after 1.000 s, killed$" err &&
+	test $(wc -l <err) -eq 3
+'
+
+test_expect_success '-v of a child that exits by itself within the Ctrl-C grace keeps its status' '
+	bg job pc spawn -v -- "$KID" ignoreint line up sleep 300 exit 4 >out 2>err &&
+	wait_for out "^up$" &&
+	kill_tree $job INT &&
+	wait_status $job 4 &&
+	grep_file "^pipecat: pid [0-9]+ exited with status 4: 3 bytes out, 0 err, [0-9.]+ s$" err
+'
+
+test_done
