@@ -79,6 +79,13 @@ enum {
 /* Pipe buffer size: big enough that a chatty child rarely waits on us. */
 #define PIPE_SIZE (64 * 1024)
 
+/* Nonzero when S is all ASCII white space (and not empty). */
+static int
+blank(const char *s)
+{
+	return s[0] != '\0' && s[strspn(s, " \t\n\v\f\r")] == '\0';
+}
+
 /* Kills the child's tree; STATUS is spawn's exit status from then on, and
  * *GIVE_UP when the tree's pipes stop being waited for. */
 static int
@@ -196,6 +203,25 @@ cmd_spawn(int argc, char **argv)
 		return usage_error("spawn", "a COMMAND (or -c COMMAND-LINE) is required");
 	if (raw != NULL && raw[0] == '\0')
 		return usage_error("spawn", "-c: the command line is empty");
+	if (raw != NULL && blank(raw))
+		return usage_error("spawn", "-c: the command line is blank");
+
+	/* The program, the line's first word, is refused here when there is
+	 * none (CreateProcessW would say "invalid parameter" or "not found").
+	 * Blanks before it are CreateProcessW's to judge. */
+	char **words = NULL;
+	int nwords = 0;
+	if (raw != NULL && argv_split(raw + strspn(raw, " \t"), &words, &nwords) != 0) {
+		say("spawn: out of memory");
+		return EXIT_SPAWN_FAILED;
+	}
+	const char *program = raw != NULL ? words[0] : argv[optind];
+	if (program[0] == '\0')
+		return usage_error("spawn", "%sthe program name is empty",
+		    raw != NULL ? "-c: " : "");
+	if (blank(program))
+		return usage_error("spawn", "%sthe program name is blank",
+		    raw != NULL ? "-c: " : "");
 
 	/* The dump is opened before anything runs: a FILE that cannot be
 	 * opened must not leave a child half-run. */
@@ -389,6 +415,7 @@ cmd_spawn(int argc, char **argv)
 		say("spawn %s: timed out after %lld.%03lld s, killed", cmdline,
 		    timeout_ms / 1000, timeout_ms % 1000);
 	free(cmdline);
+	argv_free(words, nwords);
 	child_close(&c);
 	return status;
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # spawn: how it ends when its child has exited but a grandchild still holds
 # the output pipe (--timeout and Ctrl-C still kill the tree and end it), the
-# -v line of a tree that was killed.
+# -v line of a tree that was killed, and command lines that name no
+# program.
 # The child is kid (tests/helpers/kid.c), which runs its arguments as a
 # script; "grandchild ... waitparent" makes a grandchild that goes on once
 # its parent, the child, has exited, and "ignoreint" one that outlives
@@ -57,6 +58,39 @@ test_expect_success '-v of a child that exits by itself within the Ctrl-C grace 
 	kill_tree $job INT &&
 	wait_status $job 4 &&
 	grep_file "^pipecat: pid [0-9]+ exited with status 4: 3 bytes out, 0 err, [0-9.]+ s$" err
+'
+
+# usage_is MESSAGE: err holds the usage error MESSAGE and the "try" line.
+usage_is() {
+	printf "pipecat: spawn: %s\npipecat: try 'pipecat spawn --help'\n" "$1" >want &&
+	same_file want err
+}
+
+test_expect_success 'an empty program name is a usage error' '
+	expect_status 2 pc spawn -- "" arg >out 2>err &&
+	empty_file out && usage_is "the program name is empty"
+'
+
+test_expect_success 'a blank program name is a usage error' '
+	expect_status 2 pc spawn -- " 	" >out 2>err &&
+	empty_file out && usage_is "the program name is blank"
+'
+
+test_expect_success 'a blank -c command line is a usage error' '
+	expect_status 2 pc spawn -c " " >out 2>err &&
+	empty_file out && usage_is "-c: the command line is blank" &&
+	expect_status 2 pc spawn -c "	 " >out 2>err &&
+	empty_file out && usage_is "-c: the command line is blank"
+'
+
+test_expect_success 'a -c line whose program name is empty is a usage error' '
+	expect_status 2 pc spawn -c "\"\" arg" >out 2>err &&
+	empty_file out && usage_is "-c: the program name is empty"
+'
+
+test_expect_success 'an empty -c line is still "empty"' '
+	expect_status 2 pc spawn -c "" >out 2>err &&
+	usage_is "-c: the command line is empty"
 '
 
 test_done
