@@ -104,6 +104,7 @@ child_start(struct child *c, const char *cmdline, HANDLE in, HANDLE out,
 	    &si.StartupInfo, &pi)) {
 		e = GetLastError();
 		winerr_fmt(errbuf, errlen, e, "start %s", cmdline);
+		c->not_run = 1;
 		goto out;
 	}
 	if (!AssignProcessToJobObject(c->job, pi.hProcess)) {

@@ -19,6 +19,7 @@ struct child {
 	HANDLE process;
 	HANDLE job;
 	DWORD pid;
+	int not_run;            /* child_start: CreateProcessW itself refused */
 
 	/* What the first child_kill found, for the caller's report. */
 	int killed;             /* child_kill was called */
@@ -34,7 +35,9 @@ struct child {
  * directory, the current directory, the system directories, PATH, with
  * ".exe" appended) with IN, OUT and ERR as its stdin, stdout and stderr
  * (any handles; inheritable copies are made here and closed again).
- * Returns 0, or the Win32 error (message in ERRBUF).
+ * Returns 0, or the Win32 error (message in ERRBUF); c->not_run then says
+ * whether it was CreateProcessW's (the program not found, not a program,
+ * access denied), for a caller that words its own line.
  */
 DWORD child_start(struct child *c, const char *cmdline, HANDLE in, HANDLE out,
     HANDLE err, char *errbuf, size_t errlen);

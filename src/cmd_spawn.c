@@ -206,9 +206,10 @@ cmd_spawn(int argc, char **argv)
 	if (raw != NULL && blank(raw))
 		return usage_error("spawn", "-c: the command line is blank");
 
-	/* The program, the line's first word, is refused here when there is
-	 * none (CreateProcessW would say "invalid parameter" or "not found").
-	 * Blanks before it are CreateProcessW's to judge. */
+	/* The program, the line's first word: named in the line saying it
+	 * cannot be run, and refused here when there is none (CreateProcessW
+	 * would say "invalid parameter" or "not found"). Blanks before it
+	 * are CreateProcessW's to judge. */
 	char **words = NULL;
 	int nwords = 0;
 	if (raw != NULL && argv_split(raw + strspn(raw, " \t"), &words, &nwords) != 0) {
@@ -256,7 +257,10 @@ cmd_spawn(int argc, char **argv)
 	if (in_r != NULL)
 		CloseHandle(in_r);
 	if (e != 0) {
-		say("spawn: %s", err);
+		if (c.not_run)
+			say_winerr(e, "spawn %s", program);
+		else
+			say("spawn: %s", err);
 		return e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND
 		    ? EXIT_SPAWN_NOTFOUND : EXIT_SPAWN_CANNOT;
 	}

@@ -1,8 +1,8 @@
 #!/bin/bash
 # spawn: how it ends when its child has exited but a grandchild still holds
 # the output pipe (--timeout and Ctrl-C still kill the tree and end it), the
-# -v line of a tree that was killed, and command lines that name no
-# program.
+# -v line of a tree that was killed, command lines that name no program,
+# and the line for a program Windows cannot run.
 # The child is kid (tests/helpers/kid.c), which runs its arguments as a
 # script; "grandchild ... waitparent" makes a grandchild that goes on once
 # its parent, the child, has exited, and "ignoreint" one that outlives
@@ -91,6 +91,18 @@ test_expect_success 'a -c line whose program name is empty is a usage error' '
 test_expect_success 'an empty -c line is still "empty"' '
 	expect_status 2 pc spawn -c "" >out 2>err &&
 	usage_is "-c: the command line is empty"
+'
+
+# The line of a program that cannot be run names it; t0610 has the
+# COMMAND form.
+test_expect_success 'a -c line whose program cannot be run: one line naming its first word' '
+	printf "not a program" >notexe.exe &&
+	expect_status 126 pc spawn -c "./notexe.exe arg" >out 2>err &&
+	empty_file out &&
+	grep_file "^pipecat: spawn \./notexe\.exe: [^%]+ \(193\)$" err &&
+	test $(wc -l <err) -eq 1 &&
+	expect_status 127 pc spawn -c "\"pipecat no such program\" arg" >out 2>err &&
+	grep_file "^pipecat: spawn pipecat no such program: [^%]+ \(2\)$" err
 '
 
 test_done
