@@ -11,14 +11,14 @@
 
 KID="$HELPERS/kid.exe"
 
-# Before the fix, these waited for the grandchild (30 s) and exited 3.
+# These used to wait for the grandchild (5 s, 30 s) and exit 3.
 test_expect_success '--timeout kills a grandchild holding the output after the child exited' '
 	rm -f survived &&
-	expect_status 124 pc spawn -t 2 -- "$KID" grandchild sleep 8000 touch survived -- line child exit 3 >out 2>err &&
+	expect_status 124 pc spawn -t 2 -- "$KID" grandchild sleep 5000 touch survived -- line child exit 3 >out 2>err &&
 	printf "child\n" >want && same_file want out &&
 	grep_file "^pipecat: spawn .*: timed out after 2.000 s, killed$" err &&
 	test $(wc -l <err) -eq 1 &&
-	sleep 8.5 &&
+	sleep 5.5 &&
 	test ! -e survived
 '
 
@@ -37,7 +37,7 @@ test_expect_success 'the grandchild'"'"'s output before the timeout is relayed, 
 '
 
 test_expect_success '-v after Ctrl-C says the child was killed, not that it exited' '
-	bg job pc spawn -v -- "$KID" line up sleep 30000 >out 2>err &&
+	bg job pc spawn -v -- "$KID" ignoreint line up sleep 30000 >out 2>err &&
 	wait_for out "^up$" &&
 	kill_tree $job INT &&
 	wait_status $job 130 &&
