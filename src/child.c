@@ -104,6 +104,7 @@ child_start(struct child *c, const char *cmdline, HANDLE in, HANDLE out,
 	    &si.StartupInfo, &pi)) {
 		e = GetLastError();
 		winerr_fmt(errbuf, errlen, e, "start %s", cmdline);
+		c->not_run = 1;
 		goto out;
 	}
 	if (!AssignProcessToJobObject(c->job, pi.hProcess)) {
@@ -144,8 +145,22 @@ out:
 void
 child_kill(struct child *c, UINT code)
 {
-	if (c->job != NULL)
-		TerminateJobObject(c->job, code);
+	if (c->job == NULL)
+		return;
+	if (!c->killed) {
+		JOBOBJECT_BASIC_ACCOUNTING_INFORMATION acct;
+		c->killed = 1;
+		c->kill_code = code;
+		/* WAIT_FAILED counts as running: it was not seen to exit. */
+		c->killed_child = c->process != NULL &&
+		    WaitForSingleObject(c->process, 0) != WAIT_OBJECT_0;
+		/* ActiveProcesses counts the child too while it runs. */
+		c->killed_others = !QueryInformationJobObject(c->job,
+		        JobObjectBasicAccountingInformation, &acct, sizeof acct, NULL) ||
+		    acct.ActiveProcesses > (DWORD)c->killed_child;
+	}
+	/* On failure, see child.h: the tree goes at child_close. */
+	(void)TerminateJobObject(c->job, code);
 }
 
 DWORD

@@ -19,6 +19,14 @@ struct child {
 	HANDLE process;
 	HANDLE job;
 	DWORD pid;
+	int not_run;            /* child_start: CreateProcessW itself refused */
+
+	/* What the first child_kill found, for the caller's report. */
+	int killed;             /* child_kill was called */
+	UINT kill_code;         /* ...with this code */
+	int killed_child;       /* ...while the child itself still ran */
+	int killed_others;      /* ...while other processes of the job ran
+	                         * (1 too when that cannot be told) */
 };
 
 /*
@@ -27,12 +35,19 @@ struct child {
  * directory, the current directory, the system directories, PATH, with
  * ".exe" appended) with IN, OUT and ERR as its stdin, stdout and stderr
  * (any handles; inheritable copies are made here and closed again).
- * Returns 0, or the Win32 error (message in ERRBUF).
+ * Returns 0, or the Win32 error (message in ERRBUF); c->not_run then says
+ * whether it was CreateProcessW's (the program not found, not a program,
+ * access denied), for a caller that words its own line.
  */
 DWORD child_start(struct child *c, const char *cmdline, HANDLE in, HANDLE out,
     HANDLE err, char *errbuf, size_t errlen);
 
-/* Kills the child's whole tree with exit code CODE. */
+/*
+ * Kills the child's whole tree with exit code CODE; the first call records
+ * in C what was still running. Should TerminateJobObject fail, the job's
+ * kill-on-close still takes the tree down at child_close or when pipecat
+ * exits.
+ */
 void child_kill(struct child *c, UINT code);
 
 /* The child's exit code, once c->process is signalled. */

@@ -11,12 +11,15 @@
  * The child runs in a kill-on-close job (child.c).
  *
  * Ending: when the child has exited and its output pipes have reached EOF
- * and been written out, pipecat exits with the child's status. --timeout
- * kills the tree and exits 124. Ctrl-C reaches the child too (same console);
- * if it has not exited a second later, pipecat kills the tree and exits 130.
- * If the reader of pipecat's stdout (or stderr, with --split) goes away, the
- * tree is killed and pipecat exits 141, which a shell reports for a writer
- * killed by SIGPIPE.
+ * and been written out, pipecat exits with the child's status. Until then
+ * (the child runs, or a grandchild still holds a pipe) --timeout kills the
+ * tree and exits 124, and Ctrl-C, which reaches the child too (same
+ * console), kills it a second later and exits 130. If the reader of
+ * pipecat's stdout (or stderr, with --split) goes away, the tree is killed
+ * and pipecat exits 141, which a shell reports for a writer killed by
+ * SIGPIPE. A killed tree's pipes close as its processes die; one still open
+ * KILL_DRAIN_MS later is held from outside the job and not waited for. The
+ * -v line says whether the child, or only what it started, was killed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,8 +72,72 @@ enum {
 /* Ctrl-C: how long the child has to exit on its own before it is killed. */
 #define INTERRUPT_GRACE_MS 1000
 
+/* After a kill: how long the dying tree's output pipes have to reach their
+ * end (they do as soon as its processes are gone). */
+#define KILL_DRAIN_MS 2000
+
 /* Pipe buffer size: big enough that a chatty child rarely waits on us. */
 #define PIPE_SIZE (64 * 1024)
+
+/* Nonzero when S is all ASCII white space (and not empty). */
+static int
+blank(const char *s)
+{
+	return s[0] != '\0' && s[strspn(s, " \t\n\v\f\r")] == '\0';
+}
+
+/* Kills the child's tree; STATUS is spawn's exit status from then on, and
+ * *GIVE_UP when the tree's pipes stop being waited for. */
+static int
+kill_tree(struct child *c, int status, ULONGLONG *give_up)
+{
+	child_kill(c, (UINT)status);
+	*give_up = GetTickCount64() + KILL_DRAIN_MS;
+	return status;
+}
+
+/* Shortens *WAIT (ms from NOW) to end by AT at the latest. */
+static void
+sooner(DWORD *wait, ULONGLONG now, ULONGLONG at)
+{
+	ULONGLONG ms = at > now ? at - now : 0;
+	if (ms < *wait)
+		*wait = (DWORD)ms;
+}
+
+/*
+ * How the child ended, for -v: "exited with status S", "killed after
+ * WHY", or "exited with status S, what it started killed after WHY" when
+ * only processes it started were still running (GONE names the stream
+ * whose reader went away, for a 141).
+ */
+static void
+ending(struct child *c, const char *gone, char *buf, size_t len)
+{
+	char why[64];
+	switch (c->kill_code) {
+	case EXIT_SPAWN_TIMEOUT:
+		snprintf(why, sizeof why, "the timeout");
+		break;
+	case EXIT_INTR:
+		snprintf(why, sizeof why, "Ctrl-C");
+		break;
+	case EXIT_SPAWN_SIGPIPE:
+		snprintf(why, sizeof why, "the reader of %s went away", gone);
+		break;
+	default:
+		snprintf(why, sizeof why, "an error");
+		break;
+	}
+	if (c->killed && c->killed_child)
+		snprintf(buf, len, "killed after %s", why);
+	else if (c->killed && c->killed_others)
+		snprintf(buf, len, "exited with status %lu, what it started killed after %s",
+		    (unsigned long)child_status(c), why);
+	else
+		snprintf(buf, len, "exited with status %lu",
+		    (unsigned long)child_status(c));
+}
 
 int
 cmd_spawn(int argc, char **argv)
@@ -136,6 +203,26 @@ cmd_spawn(int argc, char **argv)
 		return usage_error("spawn", "a COMMAND (or -c COMMAND-LINE) is required");
 	if (raw != NULL && raw[0] == '\0')
 		return usage_error("spawn", "-c: the command line is empty");
+	if (raw != NULL && blank(raw))
+		return usage_error("spawn", "-c: the command line is blank");
+
+	/* The program, the line's first word: named in the line saying it
+	 * cannot be run, and refused here when there is none (CreateProcessW
+	 * would say "invalid parameter" or "not found"). Blanks before it
+	 * are CreateProcessW's to judge. */
+	char **words = NULL;
+	int nwords = 0;
+	if (raw != NULL && argv_split(raw + strspn(raw, " \t"), &words, &nwords) != 0) {
+		say("spawn: out of memory");
+		return EXIT_SPAWN_FAILED;
+	}
+	const char *program = raw != NULL ? words[0] : argv[optind];
+	if (program[0] == '\0')
+		return usage_error("spawn", "%sthe program name is empty",
+		    raw != NULL ? "-c: " : "");
+	if (blank(program))
+		return usage_error("spawn", "%sthe program name is blank",
+		    raw != NULL ? "-c: " : "");
 
 	/* The dump is opened before anything runs: a FILE that cannot be
 	 * opened must not leave a child half-run. */
@@ -170,7 +257,10 @@ cmd_spawn(int argc, char **argv)
 	if (in_r != NULL)
 		CloseHandle(in_r);
 	if (e != 0) {
-		say("spawn: %s", err);
+		if (c.not_run)
+			say_winerr(e, "spawn %s", program);
+		else
+			say("spawn: %s", err);
 		return e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND
 		    ? EXIT_SPAWN_NOTFOUND : EXIT_SPAWN_CANNOT;
 	}
@@ -212,7 +302,9 @@ cmd_spawn(int argc, char **argv)
 		return EXIT_SPAWN_FAILED;
 	}
 
-	int exited = 0, timed_out = 0, sigpipe = 0, in_closed = 0;
+	int exited = 0, in_closed = 0;
+	int killed = 0;                 /* the tree was killed: spawn's status */
+	ULONGLONG give_up = 0;          /* ...and its pipes are waited for until then */
 	ULONGLONG kill_at = 0;          /* Ctrl-C: when the grace period ends */
 	int status;
 	for (;;) {
@@ -220,14 +312,10 @@ cmd_spawn(int argc, char **argv)
 		int po_over = WaitForSingleObject(po.done, 0) == WAIT_OBJECT_0;
 		int pe_over = !split || WaitForSingleObject(pe.done, 0) == WAIT_OBJECT_0;
 
-		/* Every way spawn ends. */
+		/* Every way spawn ends, whether the child still runs or only
+		 * its output pipes are still open. */
 		if (interrupted() && kill_at == 0)
 			kill_at = now + INTERRUPT_GRACE_MS;
-		if (kill_at != 0 && !exited && now >= kill_at) {
-			child_kill(&c, EXIT_INTR);
-			status = EXIT_INTR;
-			break;
-		}
 		int pi_over = stdin_pipe && !in_closed &&
 		    WaitForSingleObject(pi.done, 0) == WAIT_OBJECT_0;
 		if (e == 0 && ((po_over && po.err) || (split && pe_over && pe.err))) {
@@ -248,23 +336,31 @@ cmd_spawn(int argc, char **argv)
 			status = EXIT_SPAWN_FAILED;
 			break;
 		}
-		if (!sigpipe && ((po_over && po.dead) || (split && pe_over && pe.dead))) {
-			child_kill(&c, EXIT_SPAWN_SIGPIPE);
-			sigpipe = 1;
-		}
-		if (!timed_out && !exited && timeout_ms >= 0 &&
-		    now >= t0 + (ULONGLONG)timeout_ms) {
-			child_kill(&c, EXIT_SPAWN_TIMEOUT);
-			timed_out = 1;
-		}
-		if (exited && (sigpipe || (po_over && pe_over))) {
-			/* A child that exited by itself within the Ctrl-C grace
-			 * period reports its own status. */
-			status = sigpipe ? EXIT_SPAWN_SIGPIPE
-			    : timed_out ? EXIT_SPAWN_TIMEOUT
-			    : (int)child_status(&c);
+		if (!killed && ((po_over && po.dead) || (split && pe_over && pe.dead)))
+			killed = kill_tree(&c, EXIT_SPAWN_SIGPIPE, &give_up);
+		/* The child has exited and all its tree wrote has been written
+		 * out. A child that exited by itself within the Ctrl-C grace
+		 * period reports its own status. */
+		if (exited && po_over && pe_over) {
+			status = killed ? killed : (int)child_status(&c);
 			break;
 		}
+		/* Killed, the tree's pipes close as it dies: one still open is
+		 * held from outside the job, and not waited for. */
+		if (killed && now >= give_up) {
+			status = killed;
+			break;
+		}
+		/* Ctrl-C: whatever still runs a second later is killed, and
+		 * spawn exits at once (a tree killed before keeps its status). */
+		if (kill_at != 0 && now >= kill_at) {
+			if (!killed)
+				killed = kill_tree(&c, EXIT_INTR, &give_up);
+			status = killed;
+			break;
+		}
+		if (!killed && timeout_ms >= 0 && now >= t0 + (ULONGLONG)timeout_ms)
+			killed = kill_tree(&c, EXIT_SPAWN_TIMEOUT, &give_up);
 		/* The child's stdin is closed once everything from ours is in,
 		 * or the child closed its end. */
 		if (pi_over) {
@@ -283,18 +379,16 @@ cmd_spawn(int argc, char **argv)
 			hs[n++] = pe.done;
 		if (stdin_pipe && !in_closed)
 			hs[n++] = pi.done;
-		ULONGLONG wait = INFINITE;
-		if (!timed_out && !exited && timeout_ms >= 0)
-			wait = t0 + (ULONGLONG)timeout_ms > now
-			    ? t0 + (ULONGLONG)timeout_ms - now : 0;
-		if (kill_at != 0 && !exited) {
-			ULONGLONG k = kill_at > now ? kill_at - now : 0;
-			if (k < wait)
-				wait = k;
-		}
+		DWORD wait = INFINITE;
+		if (!killed && timeout_ms >= 0)
+			sooner(&wait, now, t0 + (ULONGLONG)timeout_ms);
+		if (killed)
+			sooner(&wait, now, give_up);
+		if (kill_at != 0)
+			sooner(&wait, now, kill_at);
 		/* Once interrupted, the event stays set: leave it out. */
 		DWORD first = kill_at != 0 ? 1 : 0;
-		DWORD w = WaitForMultipleObjects(n - first, hs + first, FALSE, (DWORD)wait);
+		DWORD w = WaitForMultipleObjects(n - first, hs + first, FALSE, wait);
 		if (w == WAIT_TIMEOUT)
 			continue;
 		if (w == WAIT_FAILED) {
@@ -306,21 +400,26 @@ cmd_spawn(int argc, char **argv)
 			exited = 1;
 	}
 
-	/* The output pumps end once the child's tree is gone; the stdin pump
-	 * may wait on a stdin that never ends, and is settled only if done. */
-	pump_settle(&po, 1000);
-	pump_settle(&pe, 1000);
+	/* The output pumps end once the child's tree is gone, unless a pipe
+	 * is held from outside it (give_up passed: they are not waited for
+	 * again); the stdin pump may wait on a stdin that never ends, and is
+	 * settled only if done. */
+	DWORD settle = killed && GetTickCount64() >= give_up ? 0 : 1000;
+	pump_settle(&po, settle);
+	pump_settle(&pe, settle);
 	pump_settle(&pi, 0);
 	if (verbose) {
 		ULONGLONG ms = GetTickCount64() - t0;
-		say("pid %lu %s %d: %llu bytes out, %llu err, %llu.%03llu s", c.pid,
-		    timed_out ? "timed out, killed, status" : "exited with status",
-		    status, po.bytes, pe.bytes, ms / 1000, ms % 1000);
+		char how[160];
+		ending(&c, po.dead ? "stdout" : "stderr", how, sizeof how);
+		say("pid %lu %s: %llu bytes out, %llu err, %llu.%03llu s", c.pid,
+		    how, po.bytes, pe.bytes, ms / 1000, ms % 1000);
 	}
-	if (timed_out && !quiet)
+	if (killed == EXIT_SPAWN_TIMEOUT && !quiet)
 		say("spawn %s: timed out after %lld.%03lld s, killed", cmdline,
 		    timeout_ms / 1000, timeout_ms % 1000);
 	free(cmdline);
+	argv_free(words, nwords);
 	child_close(&c);
 	return status;
 }

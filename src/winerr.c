@@ -3,9 +3,15 @@
  *
  * FormatMessageW gives the system's own words in the user's language; they
  * end in CR/LF (and sometimes a space), which are stripped so the message
- * fits on the one line every failure gets. Text goes to a console
- * as UTF-16 through WriteConsoleW (the console's code page would mangle
- * UTF-8), and anywhere else as UTF-8 bytes.
+ * fits on the one line every failure gets. Some hold inserts ("%1 is not a
+ * valid Win32 application."), which are not filled: FormatMessage reads
+ * one argument per insert, of the type the insert says, and a message
+ * with more inserts than the caller guessed reads past the arguments. So
+ * the message is fetched with FORMAT_MESSAGE_IGNORE_INSERTS, which leaves
+ * them as they are, and each becomes "it": every line names its object
+ * before the message ("spawn notes.txt: It is not a valid ..."). Text
+ * goes to a console as UTF-16 through WriteConsoleW (the console's code
+ * page would mangle UTF-8), and anywhere else as UTF-8 bytes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +86,42 @@ winerr_exit_code(DWORD e)
 	}
 }
 
+/*
+ * Replaces, in place, each insert of message S (%1 to %99, with or without
+ * a !printf format!) by "it", "It" where a sentence begins; "%%" is a
+ * percent sign, not an insert. The result is never longer than S.
+ */
+static void
+fill_inserts(char *s)
+{
+	size_t o = 0, i = 0;
+	while (s[i] != '\0') {
+		if (s[i] == '%' && s[i + 1] == '%') {
+			s[o++] = s[i++];
+			s[o++] = s[i++];
+			continue;
+		}
+		if (s[i] != '%' || s[i + 1] < '1' || s[i + 1] > '9') {
+			s[o++] = s[i++];
+			continue;
+		}
+		i += 2;
+		if (s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (s[i] == '!') {
+			char *end = strchr(s + i + 1, '!');
+			if (end != NULL)
+				i = (size_t)(end - s) + 1;
+		}
+		size_t k = o;
+		while (k > 0 && s[k - 1] == ' ')
+			k--;
+		s[o++] = k == 0 || s[k - 1] == '.' ? 'I' : 'i';
+		s[o++] = 't';
+	}
+	s[o] = '\0';
+}
+
 void
 winerr_text(DWORD code, char *buf, size_t len)
 {
@@ -97,6 +139,7 @@ winerr_text(DWORD code, char *buf, size_t len)
 	if (w != NULL)
 		LocalFree(w);
 	if (msg != NULL) {
+		fill_inserts(msg);
 		size_t m = strlen(msg);
 		while (m > 0 && (msg[m - 1] == '\r' || msg[m - 1] == '\n' ||
 		    msg[m - 1] == ' '))

@@ -11,6 +11,11 @@
  *   touch FILE     create FILE
  *   grandchild ARGS... --   start "kid ARGS..." as a grandchild that
  *                  inherits kid's handles, and do not wait for it
+ *   waitparent     (in a grandchild) wait until the kid that started it
+ *                  has exited, so that a test can act once only the
+ *                  grandchild holds the pipes
+ *   ignoreint      ignore Ctrl-C from here on (SetConsoleCtrlHandler), as a
+ *                  program busy elsewhere would
  *   exit CODE      exit with CODE (default: 0 after the last action)
  *
  * Writes go straight to the std handles with WriteFile: no CRT buffering,
@@ -93,12 +98,33 @@ main(int argc, char **argv)
 				strncat(cmd, argv[i], sizeof cmd - strlen(cmd) - 1);
 			}
 			MultiByteToWideChar(CP_UTF8, 0, cmd, -1, wcmd, 4096);
+			/* For waitparent: the environment is inherited. */
+			wchar_t pid[16];
+			_snwprintf(pid, 16, L"%lu", (unsigned long)GetCurrentProcessId());
+			if (!SetEnvironmentVariableW(L"KID_PARENT", pid))
+				exit(4);
 			STARTUPINFOW si = { .cb = sizeof si };
 			PROCESS_INFORMATION pi;
 			if (!CreateProcessW(self, wcmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
 				exit(4);
 			CloseHandle(pi.hThread);
 			CloseHandle(pi.hProcess);
+		} else if (strcmp(a, "waitparent") == 0) {
+			/* The parent's pid cannot have been reused while the parent
+			 * runs; once it has exited, OpenProcess fails or gives a
+			 * signalled handle (or, after a reuse, any process: a test
+			 * then acts late, never early). */
+			wchar_t pid[16];
+			if (GetEnvironmentVariableW(L"KID_PARENT", pid, 16) == 0)
+				return 5;
+			HANDLE h = OpenProcess(SYNCHRONIZE, FALSE, (DWORD)wcstoul(pid, NULL, 10));
+			if (h != NULL) {
+				WaitForSingleObject(h, INFINITE);
+				CloseHandle(h);
+			}
+		} else if (strcmp(a, "ignoreint") == 0) {
+			if (!SetConsoleCtrlHandler(NULL, TRUE))
+				exit(6);
 		} else if (strcmp(a, "exit") == 0) {
 			return atoi(v);
 		} else {
