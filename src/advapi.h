@@ -23,6 +23,7 @@
 /* The functions pipecat calls; each pointer has the SDK declaration's type. */
 #define ADVAPI_FUNCTIONS(X) \
 	X(AccessCheck) \
+	X(ConvertSecurityDescriptorToStringSecurityDescriptorW) \
 	X(ConvertSidToStringSidW) \
 	X(ConvertStringSecurityDescriptorToSecurityDescriptorW) \
 	X(ConvertStringSidToSidW) \

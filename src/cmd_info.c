@@ -82,6 +82,7 @@ struct facts {
 	int have_state;         /* GetNamedPipeHandleStateW */
 	DWORD state, cur_instances;
 	int may_read, may_write; /* 1 yes, 0 no, -1 unknown */
+	char *dacl;             /* the DACL as SDDL, UTF-8; NULL: unknown */
 };
 
 
@@ -173,6 +174,13 @@ check_access(HANDLE h, struct facts *f)
 		    DACL_SECURITY_INFORMATION, NULL, NULL, NULL, NULL, &sd);
 	if (e != ERROR_SUCCESS || sd == NULL)
 		return;
+	/* The DACL as the server's --sddl or --allow made it. */
+	wchar_t *wsddl = NULL;
+	if (a->ConvertSecurityDescriptorToStringSecurityDescriptorW(sd,
+	    SDDL_REVISION_1, DACL_SECURITY_INFORMATION, &wsddl, NULL)) {
+		f->dacl = wide_to_utf8(wsddl);
+		LocalFree(wsddl);
+	}
 	if (!a->GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted))
 		goto done;
 	if (!present || dacl == NULL) {
@@ -359,7 +367,8 @@ print_text(const char *name, const struct facts *f)
 	    printf_stdout("opened end:        %s\n", pipe_end(f) ? pipe_end(f) : u) ||
 	    printf_stdout("client read mode:  %s\n", rm ? rm : u) ||
 	    printf_stdout("may open to read:  %s\n", yes_no(f->may_read) ? yes_no(f->may_read) : u) ||
-	    printf_stdout("may open to write: %s\n", yes_no(f->may_write) ? yes_no(f->may_write) : u)
+	    printf_stdout("may open to write: %s\n", yes_no(f->may_write) ? yes_no(f->may_write) : u) ||
+	    printf_stdout("dacl:              %s\n", f->dacl != NULL && f->dacl[0] ? f->dacl : u)
 	    ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -398,11 +407,12 @@ print_json(const char *name, const struct facts *f)
 	    "\"server_session\": %s, \"type\": %s, \"direction\": %s, "
 	    "\"in_buffer\": %s, \"out_buffer\": %s, \"instances\": %s, "
 	    "\"max_instances\": %s, \"end\": %s, \"client_read_mode\": %s, "
-	    "\"may_read\": %s, \"may_write\": %s}\n",
+	    "\"may_read\": %s, \"may_write\": %s, \"dacl\": %s}\n",
 	    jv(k, 0, name), pid, jv(k, 1, f->image), session,
 	    jv(k, 2, pipe_type(f)), jv(k, 3, direction(f)), inb, outb, cur, max,
 	    jv(k, 4, pipe_end(f)), jv(k, 5, read_mode(f)),
-	    tf[f->may_read + 1], tf[f->may_write + 1]);
+	    tf[f->may_read + 1], tf[f->may_write + 1],
+	    jv(k, 6, f->dacl != NULL && f->dacl[0] ? f->dacl : NULL));
 	for (int i = 0; i < 8; i++)
 		free(k[i]);
 	return r == 0 ? EXIT_OK : EXIT_FAIL;

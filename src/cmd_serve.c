@@ -56,6 +56,8 @@ const char usage_serve[] =
     "      --buffer BYTES           the pipe's in and out buffer size (default 64K)\n"
     "      --allow-remote           accept clients from other machines\n"
     "      --allow-everyone         let every user open the pipe (not create it)\n"
+    "      --allow ACCOUNT          let this user or group (name or SID) open the\n"
+    "                               pipe (not create it); repeatable\n"
     "      --sddl SDDL              the pipe's security descriptor, as SDDL\n"
     "  -q SECONDS                   after stdin EOF, receive this long, then close\n"
     "                               (default: until the client closes; 0: at once)\n"
@@ -254,6 +256,7 @@ cmd_serve(int argc, char **argv)
 		{ "buffer", required_argument, NULL, OPT_BUFFER },
 		{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
 		{ "allow-everyone", no_argument, NULL, OPT_ALLOW_EVERYONE },
+		{ "allow", required_argument, NULL, OPT_ALLOW },
 		{ "sddl", required_argument, NULL, OPT_SDDL },
 		{ "exec", required_argument, NULL, 'e' },
 		{ "broker", no_argument, NULL, 'b' },
@@ -269,6 +272,9 @@ cmd_serve(int argc, char **argv)
 	long long max_clients = 0, buffer = 65536, max_instances = 0;
 	const char *sddl_opt = NULL, *exec_line = NULL, *max_instances_text = NULL;
 	int with_stderr = 0, print_client = 0, broker = 0;
+	/* --allow, at most one per argument. */
+	const char **allow = calloc((size_t)argc, sizeof *allow);
+	size_t nallow = 0;
 	char err[1024];
 	int opt, r;
 
@@ -311,6 +317,11 @@ cmd_serve(int argc, char **argv)
 		case OPT_ALLOW_EVERYONE:
 			everyone = 1;
 			break;
+		case OPT_ALLOW:
+			if (optarg[0] == '\0')
+				return usage_error("serve", "--allow: the account is empty");
+			allow[nallow++] = optarg;
+			break;
 		case OPT_SDDL:
 			sddl_opt = optarg;
 			break;
@@ -351,6 +362,12 @@ cmd_serve(int argc, char **argv)
 	}
 	if (sddl_opt != NULL && sddl_opt[0] == '\0')
 		return usage_error("serve", "--sddl: the security descriptor is empty");
+	if (allow == NULL) {
+		say_winerr(ERROR_NOT_ENOUGH_MEMORY, "serve");
+		return EXIT_FAIL;
+	}
+	if (sddl_opt != NULL && nallow > 0)
+		return usage_error("serve", "--sddl and --allow cannot be combined");
 	if (sddl_opt != NULL && everyone)
 		return usage_error("serve", "--sddl and --allow-everyone cannot be combined");
 	if (command != NULL && *command == NULL)
@@ -400,7 +417,8 @@ cmd_serve(int argc, char **argv)
 	snprintf(what, sizeof what, "serve %s", pn.full);
 	struct server_opts so = {
 		.what = what, .message = c.message, .remote = remote,
-		.everyone = everyone, .sddl = sddl_opt,
+		.everyone = everyone, .sddl = sddl_opt, .allow = allow,
+		.nallow = nallow,
 		/* A one-way server makes a one-way pipe, so that a client can
 		 * tell (connect opens it one way, and closes at its stdin EOF). */
 		.access = c.send_only ? PIPE_ACCESS_OUTBOUND

@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <windows.h>
 #include <psapi.h>
@@ -20,9 +21,53 @@
 #include "sddl.h"
 #include "winerr.h"
 
-/* Builds the SDDL the pipe gets (unless --sddl): user and SYSTEM only. */
+/*
+ * The SID of the account NAME (a user or group as LookupAccountNameW takes
+ * it, or a SID string, checked by converting it) as a SID string in a new
+ * heap block. Returns NULL with *E the Win32 error.
+ */
+static char *
+account_sid(const struct advapi *a, const char *name, DWORD *e)
+{
+	wchar_t *wname = utf8_to_wide(name);
+	wchar_t *wsid = NULL;
+	PSID psid = NULL;
+	BYTE sid[SECURITY_MAX_SID_SIZE];
+	wchar_t dom[256];
+	DWORD sidlen = sizeof sid, domlen = 256;
+	SID_NAME_USE use;
+	BOOL ok;
+
+	if (wname == NULL) {
+		*e = GetLastError();
+		return NULL;
+	}
+	if (strncmp(name, "S-1-", 4) == 0) {
+		ok = a->ConvertStringSidToSidW(wname, &psid) &&
+		    a->ConvertSidToStringSidW(psid, &wsid);
+	} else {
+		ok = a->LookupAccountNameW(NULL, wname, sid, &sidlen, dom, &domlen,
+		        &use) &&
+		    a->ConvertSidToStringSidW((PSID)sid, &wsid);
+	}
+	*e = ok ? 0 : GetLastError();
+	free(wname);
+	if (psid != NULL)
+		LocalFree(psid);
+	if (!ok)
+		return NULL;
+	char *s = wide_to_utf8(wsid);
+	LocalFree(wsid);
+	if (s == NULL)
+		*e = ERROR_NOT_ENOUGH_MEMORY;
+	return s;
+}
+
+/* Builds the SDDL the pipe gets (unless --sddl): user and SYSTEM only, and
+ * the SIDs in ALLOW[0..NALLOW). */
 static DWORD
-default_sddl(const struct advapi *a, int everyone, char *out, size_t len)
+default_sddl(const struct advapi *a, int everyone, const char *const *allow,
+    size_t nallow, char *out, size_t len)
 {
 	HANDLE tok;
 	BYTE tu[256];
@@ -41,7 +86,7 @@ default_sddl(const struct advapi *a, int everyone, char *out, size_t len)
 	LocalFree(wsid);
 	if (sid == NULL)
 		return ERROR_NOT_ENOUGH_MEMORY;
-	int r = sddl_build(sid, everyone, out, len);
+	int r = sddl_build_allow(sid, everyone, allow, nallow, out, len);
 	free(sid);
 	return r == 0 ? 0 : ERROR_INVALID_SID;
 }
@@ -72,9 +117,33 @@ server_init(struct server *s, const char *name, const struct server_opts *o,
 		winerr_fmt(err, errlen, e, "%s: load advapi32.dll", o->what);
 		return -1;
 	}
-	if (o->sddl != NULL) {
+	char **sids = calloc(o->nallow + 1, sizeof *sids);
+	if (sids == NULL) {
+		winerr_fmt(err, errlen, ERROR_NOT_ENOUGH_MEMORY, "%s", o->what);
+		return -1;
+	}
+	for (size_t i = 0; i < o->nallow; i++) {
+		if ((sids[i] = account_sid(a, o->allow[i], &e)) == NULL) {
+			char msg[512];
+			winerr_text(e, msg, sizeof msg);
+			snprintf(err, errlen, "--allow: no account \"%s\": %s",
+			    o->allow[i], msg);
+			*status = EXIT_USAGE;
+			while (i > 0)
+				free(sids[--i]);
+			free(sids);
+			return -1;
+		}
+	}
+	if (o->sddl != NULL)
 		snprintf(s->sddl, sizeof s->sddl, "%s", o->sddl);
-	} else if ((e = default_sddl(a, o->everyone, s->sddl, sizeof s->sddl)) != 0) {
+	else
+		e = default_sddl(a, o->everyone, (const char *const *)sids, o->nallow,
+		    s->sddl, sizeof s->sddl);
+	for (size_t i = 0; i < o->nallow; i++)
+		free(sids[i]);
+	free(sids);
+	if (o->sddl == NULL && e != 0) {
 		winerr_fmt(err, errlen, e, "%s: build the security descriptor", o->what);
 		return -1;
 	}

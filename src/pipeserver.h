@@ -35,6 +35,8 @@ struct server_opts {
 	int remote;             /* --allow-remote */
 	int everyone;           /* --allow-everyone */
 	const char *sddl;       /* --sddl, or NULL for the default DACL */
+	const char *const *allow;       /* --allow: account names or SID strings */
+	size_t nallow;
 	DWORD access;           /* PIPE_ACCESS_DUPLEX, or one way */
 	DWORD max_instances;
 	DWORD buffer;
@@ -43,9 +45,11 @@ struct server_opts {
 /*
  * Fills S for the pipe NAME (Win32 form) from O: modes, and the security
  * attributes (a protected DACL for the current user and SYSTEM, plus
- * read/write for everyone with --allow-everyone; or O->sddl). Returns 0,
- * or -1 with a message in ERR and *STATUS the exit code: EXIT_USAGE for a
- * --sddl that is not a security descriptor (ERR then starts "--sddl:").
+ * read/write for everyone with --allow-everyone and for each account of
+ * --allow, looked up with LookupAccountNameW unless it is a SID string; or
+ * O->sddl). Returns 0, or -1 with a message in ERR and *STATUS the exit
+ * code: EXIT_USAGE for a --sddl that is not a security descriptor or an
+ * account that does not exist (ERR then starts "--sddl:" or "--allow:").
  */
 int server_init(struct server *s, const char *name, const struct server_opts *o,
     int *status, char *err, size_t errlen);

@@ -50,6 +50,13 @@ sid_ok(const char *sid)
 int
 sddl_build(const char *user_sid, int allow_everyone, char *out, size_t outlen)
 {
+	return sddl_build_allow(user_sid, allow_everyone, NULL, 0, out, outlen);
+}
+
+int
+sddl_build_allow(const char *user_sid, int allow_everyone,
+    const char *const *allow, size_t nallow, char *out, size_t outlen)
+{
 	int n;
 
 	if (out == NULL || outlen == 0)
@@ -57,6 +64,9 @@ sddl_build(const char *user_sid, int allow_everyone, char *out, size_t outlen)
 	out[0] = '\0';
 	if (!sid_ok(user_sid))
 		return -1;
+	for (size_t i = 0; i < nallow; i++)
+		if (!sid_ok(allow[i]))
+			return -1;
 	/*
 	 * P protects the DACL from inherited ACEs; GA is GENERIC_ALL. The
 	 * Everyone ACE, when asked for, gives read and write but not
@@ -64,6 +74,11 @@ sddl_build(const char *user_sid, int allow_everyone, char *out, size_t outlen)
 	 */
 	n = snprintf(out, outlen, "D:P(A;;GA;;;SY)(A;;GA;;;%s)%s", user_sid,
 	    allow_everyone ? "(A;;" SDDL_EVERYONE_RIGHTS ";;;WD)" : "");
+	for (size_t i = 0; i < nallow && n >= 0 && (size_t)n < outlen; i++) {
+		int m = snprintf(out + n, outlen - (size_t)n,
+		    "(A;;" SDDL_EVERYONE_RIGHTS ";;;%s)", allow[i]);
+		n = m < 0 ? m : n + m;
+	}
 	if (n < 0 || (size_t)n >= outlen) {
 		out[0] = '\0';
 		return -1;

@@ -10,6 +10,9 @@
  * writing (FILE_GENERIC_READ | FILE_WRITE_DATA | FILE_WRITE_ATTRIBUTES =
  * 0x12018b), but not create instances of it (FILE_CREATE_PIPE_INSTANCE,
  * which GENERIC_WRITE would include), so nobody else can squat the name.
+ * Each account of --allow (a SID string, looked up on the Windows side)
+ * gets the same rights, in an ACE of its own:
+ *     D:P(A;;GA;;;SY)(A;;GA;;;<user SID>)(A;;0x12018b;;;<allowed SID>)...
  */
 #ifndef PIPECAT_SDDL_H
 #define PIPECAT_SDDL_H
@@ -25,5 +28,13 @@
  * digits and dashes) or OUT is too small.
  */
 int sddl_build(const char *user_sid, int allow_everyone, char *out, size_t outlen);
+
+/*
+ * The same, with an ACE granting SDDL_EVERYONE_RIGHTS to each of the NALLOW
+ * SIDs in ALLOW (string form). Returns -1 as sddl_build does, and also when
+ * one of them does not look like a SID.
+ */
+int sddl_build_allow(const char *user_sid, int allow_everyone,
+    const char *const *allow, size_t nallow, char *out, size_t outlen);
 
 #endif

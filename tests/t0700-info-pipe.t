@@ -47,7 +47,7 @@ check_info_json() {
 			or push @bad, "may_read";
 		JSON::PP::is_bool($j->{may_write}) && $j->{may_write}
 			or push @bad, "may_write";
-		keys %$j == 14 or push @bad, "not 14 fields";
+		keys %$j == 15 or push @bad, "not 15 fields";
 		die join("\n", @bad) . "\n" if @bad;
 	' <"$1"
 }
@@ -87,7 +87,7 @@ test_expect_success 'a message pipe served with -m --buffer 8192: type, buffers,
 	field out "server pid" | grep -Eq "^[1-9][0-9]*$" &&
 	field out "server session" | grep -Eq "^[0-9]+$" &&
 	field out "server image" | grep -Eiq "\\\\pipecat\.exe$" &&
-	test $(wc -l <out) -eq 14
+	test $(wc -l <out) -eq 15
 '
 
 # serve without -k serves one client: info was it, so the server is done.

@@ -166,9 +166,40 @@ test_buffers(void)
 	is_str(got, "", "and holds an empty string");
 }
 
+static void
+test_allow(void)
+{
+	char got[512];
+	const char *two[] = { "S-1-5-32-545", "S-1-5-21-1-2-3-1001" };
+	const char *bad[] = { "S-1-5-32-545", "Users" };
+
+	is_int(sddl_build_allow(USER, 0, two, 2, got, sizeof got), 0,
+	    "two allowed SIDs");
+	is_str(got, "D:P(A;;GA;;;SY)(A;;GA;;;" USER ")"
+	    "(A;;0x12018b;;;S-1-5-32-545)(A;;0x12018b;;;S-1-5-21-1-2-3-1001)",
+	    "each gets read/write without FILE_CREATE_PIPE_INSTANCE");
+	is_int(sddl_build_allow(USER, 1, two, 1, got, sizeof got), 0,
+	    "with everyone too");
+	is_str(got, "D:P(A;;GA;;;SY)(A;;GA;;;" USER ")(A;;0x12018b;;;WD)"
+	    "(A;;0x12018b;;;S-1-5-32-545)", "everyone first, then the account");
+	is_int(sddl_build_allow(USER, 0, bad, 2, got, sizeof got), -1,
+	    "a name that is not a SID string fails");
+	is_str(got, "", "and leaves an empty string");
+	size_t need = strlen("D:P(A;;GA;;;SY)(A;;GA;;;" USER ")"
+	    "(A;;0x12018b;;;S-1-5-32-545)") + 1;
+	is_int(sddl_build_allow(USER, 0, two, 1, got, need), 0,
+	    "in exactly strlen + 1 bytes");
+	is_int(sddl_build_allow(USER, 0, two, 1, got, need - 1), -1,
+	    "one byte short fails");
+	is_str(got, "", "and is never a cut ACE");
+	is_int(sddl_build_allow(USER, 0, NULL, 0, got, sizeof got), 0,
+	    "no account is the default");
+}
+
 int
 main(void)
 {
+	test_allow();
 	test_strings();
 	test_bad_sids();
 	test_buffers();
