@@ -45,7 +45,8 @@ const char usage_connect[] =
     "  -h, --help                   show this help\n"
     "\n"
     "Exit status: 0 done, 1 I/O error, 2 usage, 3 pipe not found, 4 busy or\n"
-    "timed out, 5 access denied, 6 idle timeout, 130 interrupted.\n";
+    "timed out, 5 access denied, 6 idle timeout, 7 the server went away before\n"
+    "taking all that was read from stdin, 130 interrupted.\n";
 
 static const char *const levels[] = {
 	"anonymous", "identification", "impersonation", "delegation", NULL

@@ -77,7 +77,8 @@ const char usage_serve[] =
     "apply. With -b, a client more than 4 MiB behind is disconnected.\n"
     "\n"
     "Exit status: 0 done, 1 I/O error, 2 usage, 5 name in use or access denied,\n"
-    "6 idle timeout, 130 interrupted.\n";
+    "6 idle timeout, 7 the client went away before taking all that was read\n"
+    "from stdin, 130 interrupted.\n";
 
 /* -k: the instance being served and three spares listening. */
 #define KEEP_OPEN_INSTANCES 4

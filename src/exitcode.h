@@ -15,6 +15,7 @@ enum {
 	EXIT_BUSY = 4,      /* pipe busy, or a wait timed out */
 	EXIT_DENIED = 5,    /* access denied, or name already in use */
 	EXIT_IDLE = 6,      /* idle timeout (-i) */
+	EXIT_PARTIAL = 7,   /* the peer went away before taking all that was read from stdin */
 	EXIT_INTR = 130     /* interrupted (Ctrl-C) */
 };
 

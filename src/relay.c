@@ -296,6 +296,13 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 	}
 	st->sent = (unsigned long long)up->bytes - up0;
 	st->received = down->bytes;
+	/* What the feed holds now was read from stdin and not taken by this
+	 * peer: a block it refused or whose write was cancelled at the end
+	 * (kept for the next connection), or one read meanwhile. The feed's
+	 * thread writes len and off; a DWORD is read whole, and a block read
+	 * just now counts as well as one refused. */
+	DWORD held_len = *(volatile DWORD *)&up->len, held_off = *(volatile DWORD *)&up->off;
+	st->undelivered = held_len > held_off ? held_len - held_off : 0;
 	return end;
 }
 

@@ -37,6 +37,7 @@ enum relay_end {
 struct relay_stats {
 	unsigned long long sent;        /* bytes written to the pipe */
 	unsigned long long received;    /* bytes read from the pipe and written out */
+	unsigned long long undelivered; /* read from stdin, refused by a peer that went away */
 };
 
 struct relay;

@@ -26,10 +26,20 @@ session_relay(const struct cli_relay *c, char *err, size_t errlen)
 /* The exit status for how a relay ended, with the one line it deserves. */
 static int
 relay_exit(enum relay_end end, const char *cmd, const char *name,
-    const struct cli_relay *c, const char *err, int last)
+    const struct cli_relay *c, const struct relay_stats *st, const char *err,
+    int last)
 {
 	switch (end) {
 	case RELAY_PEER_CLOSED:
+		/* A script must be able to tell a partial delivery from a
+		 * whole one, so this is said even without -v. Under -k the
+		 * bytes go to the next client instead: only the last counts. */
+		if (last && st->undelivered > 0) {
+			say("%s %s: the peer went away; %llu bytes read from stdin "
+			    "were not delivered", cmd, name, st->undelivered);
+			return EXIT_PARTIAL;
+		}
+		return EXIT_OK;
 	case RELAY_DONE:
 	case RELAY_STDOUT_CLOSED:
 		return EXIT_OK;
@@ -62,5 +72,5 @@ session_run(struct relay *rl, HANDLE pipe, const char *name, const char *cmd,
 		relay_stats_text(&st, GetTickCount64() - t0, line, sizeof line);
 		say("%s %s: %s", gone, name, line);
 	}
-	return relay_exit(end, cmd, name, c, err, last);
+	return relay_exit(end, cmd, name, c, &st, err, last);
 }

@@ -86,7 +86,11 @@ test_expect_success 'a reader of stdout that goes away (| head) ends connect cle
 	bg server pc serve -v "$P-head" <lots >/dev/null 2>serr &&
 	wait_for serr "listening on" &&
 	{ pc connect "$P-head" </dev/null 2>cerr; echo $? >status; } | head -c 10 >first &&
-	wait_status $server 0 &&
+	# The server still held stdin bytes the departed client never took:
+	# a partial delivery, exit 7 with its line (t0340); 0 only if its
+	# feed happened to be between two reads.
+	{ wait $server; st=$?; } &&
+	if test $st = 7; then grep_file "were not delivered" serr; else test $st = 0; fi &&
 	test "$(cat status)" = 0 &&
 	printf "abcdefghij" >want && same_file want first &&
 	empty_file cerr
