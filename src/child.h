@@ -2,7 +2,7 @@
  * child: start a program with chosen std handles, inside a job object that
  * takes its whole process tree down when pipecat ends.
  *
- * Shared by spawn and (later) serve --exec. Only the three handles given are
+ * Shared by spawn and serve with a COMMAND (exec.c). Only the three handles given are
  * inherited (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), never whatever else
  * pipecat has open, so a pipe's EOF is not held up by a child that was not
  * meant to hold it. The job has JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE: when
