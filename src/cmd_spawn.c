@@ -321,14 +321,14 @@ cmd_spawn(int argc, char **argv)
 		if (e == 0 && ((po_over && po.err) || (split && pe_over && pe.err))) {
 			struct pump *p = po_over && po.err ? &po : &pe;
 			e = p->err;
-			winerr_fmt(err, sizeof err, e, "%s %s", p->err_write ? "write" : "read",
-			    p->err_write ? (p == &po ? "stdout" : "stderr")
-			    : (p == &po ? "the child's stdout" : "the child's stderr"));
+			pump_error_text(err, sizeof err, e, p->err_write,
+			    p == &po ? "the child's stdout" : "the child's stderr",
+			    p == &po ? "stdout" : "stderr");
 		}
 		if (e == 0 && pi_over && pi.err) {
 			e = pi.err;
-			winerr_fmt(err, sizeof err, e, "%s %s", pi.err_write ? "write" : "read",
-			    pi.err_write ? "the child's stdin" : "stdin");
+			pump_error_text(err, sizeof err, e, pi.err_write,
+			    "stdin", "the child's stdin");
 		}
 		if (e != 0) {
 			say("%s", err);

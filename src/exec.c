@@ -22,7 +22,6 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "aio.h"
 #include "child.h"
@@ -34,11 +33,30 @@
 
 #define PIPE_SIZE (64 * 1024)
 
+/* How a session ended: -v's HOW, and what is reported. */
+enum session_end {
+	SESSION_CLOSED,         /* the child's output ended, and all of it went out */
+	SESSION_FAILED,         /* an error, in err; -v says "closed" */
+	SESSION_GONE,           /* the client went away */
+	SESSION_IDLE,           /* -i */
+	SESSION_INTERRUPTED,    /* Ctrl-C */
+};
+
+static const char *const session_how[] = {
+	[SESSION_CLOSED] = "closed", [SESSION_FAILED] = "closed",
+	[SESSION_GONE] = "gone", [SESSION_IDLE] = "idle",
+	[SESSION_INTERRUPTED] = "interrupted",
+};
+
 struct session {
 	struct exec_cfg cfg;
 	HANDLE pipe;
 	unsigned long id;
-	struct pump in, out;
+	struct pump in, out;    /* the client -> in_w, out_r -> the client */
+	HANDLE in_w, out_r;     /* our ends of the child's stdin and stdout */
+	struct child c;
+	int in_on, out_on;      /* the pumps were started */
+	char err[1024];         /* SESSION_FAILED: what failed */
 };
 
 static ULONGLONG
@@ -47,105 +65,125 @@ pump_last(struct pump *p)
 	return (ULONGLONG)InterlockedCompareExchange64(&p->last, 0, 0);
 }
 
-/* Serves one client; returns nothing, reports on stderr as -v asks. */
-static void
-serve_client(struct session *s)
+static int
+pump_over(struct pump *p)
+{
+	return WaitForSingleObject(p->done, 0) == WAIT_OBJECT_0;
+}
+
+/* Creates the child's pipes, starts the child and both pumps. Returns 0,
+ * or -1 with s->err filled. */
+static int
+session_start(struct session *s)
 {
 	const struct exec_cfg *cfg = &s->cfg;
-	HANDLE in_r = NULL, in_w = NULL, out_r = NULL, out_w = NULL;
-	struct pump *pin = &s->in, *pout = &s->out;
-	struct child c = { 0 };
-	char err[1024] = "";
+	HANDLE in_r = NULL, out_w = NULL;
+	char why[1024];
 	DWORD e;
-	ULONGLONG t0 = GetTickCount64();
-	const char *how = "closed";
-	int in_on = 0, out_on = 0;
 
-	if (!CreatePipe(&in_r, &in_w, NULL, PIPE_SIZE) ||
-	    !CreatePipe(&out_r, &out_w, NULL, PIPE_SIZE)) {
-		winerr_fmt(err, sizeof err, GetLastError(), "serve %s: client %lu: create a pipe",
-		    cfg->name, s->id);
-		goto out;
+	if (!CreatePipe(&in_r, &s->in_w, NULL, PIPE_SIZE) ||
+	    !CreatePipe(&s->out_r, &out_w, NULL, PIPE_SIZE)) {
+		winerr_fmt(s->err, sizeof s->err, GetLastError(),
+		    "serve %s: client %lu: create a pipe", cfg->name, s->id);
+		if (in_r != NULL)
+			CloseHandle(in_r);
+		return -1;
 	}
-	e = child_start(&c, cfg->cmdline, in_r, out_w,
-	    cfg->with_stderr ? out_w : GetStdHandle(STD_ERROR_HANDLE), err, sizeof err);
+	e = child_start(&s->c, cfg->cmdline, in_r, out_w,
+	    cfg->with_stderr ? out_w : GetStdHandle(STD_ERROR_HANDLE), why, sizeof why);
+	/* The child has its own copies; ours would keep its EOFs away. */
 	CloseHandle(in_r);
 	CloseHandle(out_w);
-	in_r = out_w = NULL;
 	if (e != 0) {
-		char msg[1100];
-		snprintf(msg, sizeof msg, "serve %s: client %lu: %s", cfg->name, s->id, err);
-		snprintf(err, sizeof err, "%s", msg);
-		goto out;
+		snprintf(s->err, sizeof s->err, "serve %s: client %lu: %s", cfg->name,
+		    s->id, why);
+		return -1;
 	}
 	if (cfg->verbose)
 		say("client %lu of %s: started pid %lu: %s", s->id, cfg->name,
-		    c.pid, cfg->cmdline);
+		    s->c.pid, cfg->cmdline);
 
-	pin->src = s->pipe;
-	pin->msg = cfg->message;
-	pin->dst = in_w;
-	pout->src = out_r;
-	pout->src_sync = 1;
-	pout->dst = s->pipe;
-	pout->dst_ov = 1;
-	if ((e = pump_start(pout)) == 0)
-		out_on = 1;
-	if (e == 0 && (e = pump_start(pin)) == 0)
-		in_on = 1;
+	s->in.src = s->pipe;
+	s->in.msg = cfg->message;
+	s->in.dst = s->in_w;
+	s->out.src = s->out_r;
+	s->out.src_sync = 1;
+	s->out.dst = s->pipe;
+	s->out.dst_ov = 1;
+	if ((e = pump_start(&s->out)) == 0)
+		s->out_on = 1;
+	if (e == 0 && (e = pump_start(&s->in)) == 0)
+		s->in_on = 1;
 	if (e != 0) {
-		winerr_fmt(err, sizeof err, e, "serve %s: client %lu: start the relay",
+		winerr_fmt(s->err, sizeof s->err, e, "serve %s: client %lu: start the relay",
 		    cfg->name, s->id);
-		goto stop;
+		return -1;
 	}
+	return 0;
+}
 
-	int in_over = 0, cut = 0;
+/* Relays until the session ends, and says how. */
+static enum session_end
+session_run(struct session *s)
+{
+	const struct exec_cfg *cfg = &s->cfg;
+	struct pump *pin = &s->in, *pout = &s->out;
+	int in_over = 0;        /* pin's end was seen: the child's stdin is closed */
+	int cut = 0;            /* ...by the client's closing its end */
+	DWORD wait_err = 0;
+
 	for (;;) {
 		ULONGLONG now = GetTickCount64();
-		int out_over = WaitForSingleObject(pout->done, 0) == WAIT_OBJECT_0;
+		int out_over = pump_over(pout);
+		int in_ends = !in_over && pump_over(pin);
+		ULONGLONG last = pump_last(pin) > pump_last(pout)
+		    ? pump_last(pin) : pump_last(pout);
+		ULONGLONG idle_at = cfg->idle_ms >= 0
+		    ? last + (ULONGLONG)cfg->idle_ms : ~0ULL;
 
-		if (interrupted()) {
-			how = "interrupted";
-			break;
+		/* Every way a session ends. */
+		if (wait_err != 0) {
+			winerr_fmt(s->err, sizeof s->err, wait_err,
+			    "serve %s: client %lu: wait", cfg->name, s->id);
+			return SESSION_FAILED;
+		}
+		if (interrupted())
+			return SESSION_INTERRUPTED;
+		if (out_over && pout->dead)
+			return SESSION_GONE;
+		if (out_over && pout->err != 0) {
+			pump_error_text(s->err, sizeof s->err, pout->err,
+			    pout->err_write, "the child's stdout", cfg->name);
+			return SESSION_FAILED;
 		}
 		if (out_over) {
-			if (pout->dead)
-				how = "gone";
-			else if (pout->err != 0)
-				winerr_fmt(err, sizeof err, pout->err, "%s %s",
-				    pout->err_write ? "write" : "read",
-				    pout->err_write ? cfg->name : "the child's stdout");
-			else {
-				DWORD fe = aio_flush(s->pipe, interrupt_event());
-				if (fe != 0 && fe != ERROR_OPERATION_ABORTED)
-					winerr_fmt(err, sizeof err, fe, "flush %s", cfg->name);
+			/* The child's output has ended and is all written: the
+			 * client reads it all before the pipe is closed. */
+			DWORD fe = aio_flush(s->pipe, interrupt_event());
+			if (fe != 0 && fe != ERROR_OPERATION_ABORTED) {
+				winerr_fmt(s->err, sizeof s->err, fe, "flush %s", cfg->name);
+				return SESSION_FAILED;
 			}
-			break;
+			return SESSION_CLOSED;
 		}
-		if (!in_over && WaitForSingleObject(pin->done, 0) == WAIT_OBJECT_0) {
-			in_over = 1;
-			if (pin->err != 0) {
-				winerr_fmt(err, sizeof err, pin->err, "%s %s",
-				    pin->err_write ? "write" : "read",
-				    pin->err_write ? "the child's stdin" : cfg->name);
-				break;
-			}
+		if (in_ends && pin->err != 0) {
+			pump_error_text(s->err, sizeof s->err, pin->err,
+			    pin->err_write, cfg->name, "the child's stdin");
+			return SESSION_FAILED;
+		}
+		if (now >= idle_at)
+			return SESSION_IDLE;
+
+		if (in_ends) {
 			/* The client is done sending (or the child stopped
 			 * reading): the child's stdin ends. */
-			CloseHandle(in_w);
-			in_w = NULL;
+			in_over = 1;
+			CloseHandle(s->in_w);
+			s->in_w = NULL;
 			/* A byte pipe's client whose end closed can take nothing
 			 * more: what the child still writes is not left to Wine,
 			 * which does not always complete such a write. */
 			cut = pin->eof;
-		}
-		if (cfg->idle_ms >= 0) {
-			ULONGLONG last = pump_last(pin) > pump_last(pout)
-			    ? pump_last(pin) : pump_last(pout);
-			if (now >= last + (ULONGLONG)cfg->idle_ms) {
-				how = "idle";
-				break;
-			}
 		}
 		if (cut)
 			pump_cut(pout);
@@ -159,49 +197,46 @@ serve_client(struct session *s)
 		/* Cut: a write that began just as it was cut is cancelled by
 		 * the next pump_cut. */
 		DWORD wait = cut && pump_writing(pout) ? 50 : INFINITE;
-		if (cfg->idle_ms >= 0) {
-			ULONGLONG last = pump_last(pin) > pump_last(pout)
-			    ? pump_last(pin) : pump_last(pout);
-			ULONGLONG at = last + (ULONGLONG)cfg->idle_ms;
-			ULONGLONG left = at > now ? at - now : 0;
-			if (left < wait)
-				wait = (DWORD)left;
-		}
-		if (WaitForMultipleObjects(n, hs, FALSE, wait) == WAIT_FAILED) {
-			winerr_fmt(err, sizeof err, GetLastError(),
-			    "serve %s: client %lu: wait", cfg->name, s->id);
-			break;
-		}
+		if (idle_at != ~0ULL && idle_at - now < wait)
+			wait = (DWORD)(idle_at - now);
+		if (WaitForMultipleObjects(n, hs, FALSE, wait) == WAIT_FAILED)
+			wait_err = GetLastError();
 	}
+}
 
-stop:
-	if (c.process != NULL && strcmp(how, "closed") == 0 && err[0] == '\0') {
+/* Takes the session down (the child's tree, the pumps, the client's pipe)
+ * and reports as END and -v ask. */
+static void
+session_finish(struct session *s, enum session_end end, ULONGLONG t0)
+{
+	const struct exec_cfg *cfg = &s->cfg;
+	struct pump *pin = &s->in, *pout = &s->out;
+	DWORD status = 0;
+	int ended = 0, started = s->c.process != NULL;
+
+	if (end == SESSION_CLOSED) {
 		/* A child whose output has ended usually exits with it; give it
 		 * a moment to say its status before the job takes it down. */
-		WaitForSingleObject(c.process, 1000);
+		WaitForSingleObject(s->c.process, 1000);
 	}
-out:;
-	DWORD status = 0;
-	int ended = 0, started = c.process != NULL;
-	if (c.process != NULL &&
-	    WaitForSingleObject(c.process, 0) == WAIT_OBJECT_0) {
+	if (started && WaitForSingleObject(s->c.process, 0) == WAIT_OBJECT_0) {
 		ended = 1;
-		status = child_status(&c);
+		status = child_status(&s->c);
 	}
 	/* Kill what is left of the tree first: its ends of the pipes then
 	 * close, and a pump blocked on them returns. Nothing may be in flight
 	 * on the client's pipe once it is closed. */
-	child_close(&c);
-	if (out_on) {
+	child_close(&s->c);
+	if (s->out_on) {
 		pump_cut(pout);
 		pump_stop(pout, NULL);
 	}
-	if (in_on)
+	if (s->in_on)
 		pump_stop(pin, NULL);
 	CloseHandle(s->pipe);
-	if (err[0] != '\0' && !(cfg->quiet && strcmp(how, "closed") != 0))
-		say("%s", err);
-	else if (strcmp(how, "idle") == 0 && !cfg->quiet)
+	if (end == SESSION_FAILED)
+		say("%s", s->err);
+	else if (end == SESSION_IDLE && !cfg->quiet)
 		say("serve %s: client %lu: idle for %lld.%03lld s, closed", cfg->name,
 		    s->id, cfg->idle_ms / 1000, cfg->idle_ms % 1000);
 	if (cfg->verbose) {
@@ -214,20 +249,24 @@ out:;
 		else
 			snprintf(st, sizeof st, "killed");
 		say("client %lu gone from %s (%s, child %s): %llu bytes received, "
-		    "%llu sent, %llu.%03llu s", s->id, cfg->name, how, st,
+		    "%llu sent, %llu.%03llu s", s->id, cfg->name, session_how[end], st,
 		    pin->bytes, pout->bytes, ms / 1000, ms % 1000);
 	}
-	if (in_w != NULL)
-		CloseHandle(in_w);
-	if (out_r != NULL)
-		CloseHandle(out_r);
-	HANDLE evs[] = { pin->done, pin->ov.hEvent, pout->done, pout->ov.hEvent,
-	    pout->wov.hEvent, pin->thread, pout->thread };
-	for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
-		if (evs[i] != NULL)
-			CloseHandle(evs[i]);
-	free(pin->buf);
-	free(pout->buf);
+	if (s->in_w != NULL)
+		CloseHandle(s->in_w);
+	if (s->out_r != NULL)
+		CloseHandle(s->out_r);
+	pump_close(pin);
+	pump_close(pout);
+}
+
+/* Serves one client; returns nothing, reports on stderr as -v asks. */
+static void
+serve_client(struct session *s)
+{
+	ULONGLONG t0 = GetTickCount64();
+	enum session_end end = session_start(s) == 0 ? session_run(s) : SESSION_FAILED;
+	session_finish(s, end, t0);
 }
 
 static DWORD WINAPI

@@ -355,6 +355,27 @@ pump_writing(struct pump *p)
 }
 
 void
+pump_close(struct pump *p)
+{
+	HANDLE hs[] = { p->thread, p->done, p->ov.hEvent, p->wov.hEvent };
+	for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++)
+		if (hs[i] != NULL)
+			CloseHandle(hs[i]);
+	p->thread = p->done = p->ov.hEvent = p->wov.hEvent = NULL;
+	free(p->buf);
+	p->buf = NULL;
+	p->cap = 0;
+}
+
+void
+pump_error_text(char *buf, size_t len, DWORD e, int writing, const char *src,
+    const char *dst)
+{
+	winerr_fmt(buf, len, e, "%s %s", writing ? "write" : "read",
+	    writing ? dst : src);
+}
+
+void
 feed_settle(struct feed *f)
 {
 	if (f->thread != NULL && (f->eof || f->err_read))

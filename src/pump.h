@@ -101,6 +101,23 @@ void pump_cut(struct pump *p);
 int pump_writing(struct pump *p);
 
 /*
+ * Releases what the pump holds (its thread handle, events and buffer),
+ * once it has stopped (pump_stop, or done seen set on a pump that ended
+ * by itself) or was never started; it can then be started again.
+ */
+void pump_close(struct pump *p);
+
+/*
+ * Words a pump's (or a feed's) failure E for the user into BUF, as every
+ * command reports it: "read SRC: message (code)" when reading the source
+ * failed, "write DST: message (code)" when WRITING the destination did.
+ * SRC and DST are the ends as the user knows them: a pipe's name, "stdout",
+ * "the child's stdin".
+ */
+void pump_error_text(char *buf, size_t len, DWORD e, int writing,
+    const char *src, const char *dst);
+
+/*
  * Waits up to MS for a pump on a thread to end, then (1 s at most) for its
  * thread to return; feed_settle (below) waits for a feed's thread once its
  * source has ended. A process that exits while one of its threads is on

@@ -171,16 +171,14 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 			break;
 		}
 		if (down_over && down->err != 0) {
-			winerr_fmt(err, errlen, down->err, "%s %s",
-			    down->err_write ? "write" : "read",
-			    down->err_write ? "stdout" : name);
+			pump_error_text(err, errlen, down->err, down->err_write,
+			    name, "stdout");
 			end = RELAY_ERROR;
 			break;
 		}
 		if (up_err != 0) {
-			winerr_fmt(err, errlen, up_err, "%s %s",
-			    up->err_read ? "read" : "write",
-			    up->err_read ? "stdin" : name);
+			pump_error_text(err, errlen, up_err, !up->err_read,
+			    "stdin", name);
 			end = RELAY_ERROR;
 			break;
 		}
