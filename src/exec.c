@@ -12,6 +12,10 @@
  *   - the client went away (a write to the pipe fails, or its end of the
  *     pipe closed while the child still writes): the child's tree is
  *     killed, since nobody is left to read it;
+ *   - the client's end closed and the child exited, but processes it
+ *     started still run in its job (a grandchild may hold the child's
+ *     output open for as long as it likes): they are killed and the slot
+ *     is freed, rather than kept for nobody;
  *   - -i: nothing moved either way for that long;
  *   - Ctrl-C: the whole server is stopping.
  * When the client's data ends, the child's stdin is closed (EOF). Byte
@@ -26,6 +30,7 @@
 #include "aio.h"
 #include "child.h"
 #include "exec.h"
+#include "exitcode.h"
 #include "interrupt.h"
 #include "pump.h"
 #include "relay.h"
@@ -130,6 +135,8 @@ session_run(struct session *s)
 	struct pump *pin = &s->in, *pout = &s->out;
 	int in_over = 0;        /* pin's end was seen: the child's stdin is closed */
 	int cut = 0;            /* ...by the client's closing its end */
+	int exited = 0;         /* cut, and then the child was seen to exit */
+	int orphans = 0;        /* ...leaving processes in its job */
 	DWORD wait_err = 0;
 
 	for (;;) {
@@ -140,6 +147,15 @@ session_run(struct session *s)
 		    ? pump_last(pin) : pump_last(pout);
 		ULONGLONG idle_at = cfg->idle_ms >= 0
 		    ? last + (ULONGLONG)cfg->idle_ms : ~0ULL;
+		if (cut && !exited &&
+		    WaitForSingleObject(s->c.process, 0) == WAIT_OBJECT_0) {
+			exited = 1;
+			/* What it started and left running serves nobody now:
+			 * the tree goes. With nothing left, its output ends by
+			 * itself, as it does when it exits with the child. */
+			child_kill(&s->c, EXIT_FAIL);
+			orphans = s->c.killed_others;
+		}
 
 		/* Every way a session ends. */
 		if (wait_err != 0) {
@@ -171,6 +187,13 @@ session_run(struct session *s)
 			    pin->err_write, cfg->name, "the child's stdin");
 			return SESSION_FAILED;
 		}
+		if (orphans) {
+			/* The client has left and the child has exited, but
+			 * what it started ran on (and may have held its output
+			 * open): killed, as nobody is left to serve; the slot
+			 * is freed. */
+			return SESSION_GONE;
+		}
 		if (now >= idle_at)
 			return SESSION_IDLE;
 
@@ -194,6 +217,8 @@ session_run(struct session *s)
 		hs[n++] = pout->done;
 		if (!in_over)
 			hs[n++] = pin->done;
+		else if (cut && !exited)
+			hs[n++] = s->c.process;
 		/* Cut: a write that began just as it was cut is cancelled by
 		 * the next pump_cut. */
 		DWORD wait = cut && pump_writing(pout) ? 50 : INFINITE;

@@ -114,6 +114,52 @@ test_expect_success 'a client that leaves while its child still writes ends the 
 	grep_file "client 1 gone from .*$P-left \(gone, child (killed|status [0-9]+)\)" serr
 '
 
+# procs_with PREFIX: how many processes have a command line that starts
+# with PREFIX (Wine shows a Windows program's own command line there; the
+# server's and the child's hold the same words further on).
+procs_with() {
+	_n=0
+	for _f in /proc/[0-9]*/cmdline; do
+		case "$(tr '\0' ' ' <"$_f" 2>/dev/null)" in
+		"$1"*) _n=$((_n + 1)) ;;
+		esac
+	done
+	echo "$_n"
+}
+
+# wait_no_proc PREFIX: wait (10 s at most) until no process has a command
+# line that starts with PREFIX.
+wait_no_proc() {
+	_i=0
+	while [ "$(procs_with "$1")" -ne 0 ]; do
+		_i=$((_i + 1))
+		if [ "$_i" -gt 200 ]; then
+			echo "wait_no_proc: a process running $1 is still there" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# The grandchild holds the child's stdout (and stdin) for a minute; once the
+# client has left and the child has exited, nothing is left to serve, so the
+# session kills the tree and frees its slot at once, not when the grandchild
+# lets go. The 20 s bound of wait_for is far from both.
+test_expect_success 'a client gone and its child exited: the session ends though a grandchild holds the output' '
+	mark="$P-gc-$$" && gc="kid sleep 60000 line $mark" &&
+	bg server pc serve -v --max-instances 1 --max-clients 2 "$P-gc" -- "$KID" grandchild sleep 60000 line "$mark" -- cat </dev/null >sout 2>serr &&
+	wait_for serr "listening on" &&
+	pc connect -q 0 "$P-gc" </dev/null >out1 2>cerr1 &&
+	wait_for serr "client 1 gone from .*$P-gc \(gone, child status 0\): 0 bytes received, 0 sent" &&
+	wait_no_proc "$gc" &&
+	pc connect -q 0 "$P-gc" </dev/null >out2 2>cerr2 &&
+	wait_for serr "client 2 gone from .*$P-gc \(gone, child status 0\)" &&
+	wait_status $server 0 &&
+	empty_file out1 && empty_file out2 && empty_file cerr1 && empty_file cerr2 &&
+	empty_file sout &&
+	test "$(procs_with "$gc")" -eq 0
+'
+
 test_expect_success 'usage: -e with --, --stderr or --max-instances without a command, -q with one' '
 	expect_status 2 pc serve -e x "$P-u" -- y 2>err && grep_file "cannot be combined" err &&
 	expect_status 2 pc serve --stderr "$P-u" 2>err && grep_file "needs a COMMAND" err &&
