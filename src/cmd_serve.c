@@ -63,7 +63,9 @@ const char usage_serve[] =
     "                               (default: until the client closes; 0: at once)\n"
     "  -i, --idle-timeout SECONDS   close a client after SECONDS with no data (exit 6)\n"
     "      --eof-message            with -m: send a zero-length message at stdin EOF,\n"
-    "                               and take one from the peer as its EOF\n"
+    "                               and take one from the peer as its EOF; with a\n"
+    "                               COMMAND, a client's ends the COMMAND's stdin and\n"
+    "                               the client gets one when its output ends\n"
     "  -x, --hex-dump[=FILE]        hex dump of the traffic: > sent, < received,\n"
     "                               to stderr or appended to FILE\n"
     "      --send-only              only send stdin; do not read from clients\n"
@@ -378,9 +380,9 @@ cmd_serve(int argc, char **argv)
 	int exec_mode = command != NULL || exec_line != NULL;
 	if (broker && exec_mode)
 		return usage_error("serve", "-b and a COMMAND cannot be combined");
-	if ((broker || exec_mode) && (c.hexdump || c.eof_message))
-		return usage_error("serve", "-x and --eof-message do not apply with -b "
-		    "or a COMMAND");
+	if ((broker || exec_mode) && (c.hexdump || (broker && c.eof_message)))
+		return usage_error("serve", "-x and --eof-message do not apply with -b, "
+		    "nor -x with a COMMAND");
 	if (broker && (c.send_only || c.recv_only || c.linger_ms >= 0 ||
 	    c.idle_ms >= 0 || with_stderr))
 		return usage_error("serve", "-q, -i, --send-only, --recv-only and "
@@ -481,7 +483,8 @@ cmd_serve(int argc, char **argv)
 		static volatile LONG active;
 		struct exec_cfg ec = {
 			.name = pn.full, .cmdline = line, .with_stderr = with_stderr,
-			.message = c.message, .verbose = report,
+			.message = c.message, .eof_message = c.eof_message,
+			.verbose = report,
 			.quiet = c.quiet, .idle_ms = c.idle_ms, .active = &active,
 			.slot_free = CreateEventW(NULL, FALSE, FALSE, NULL),
 		};

@@ -22,7 +22,13 @@
  * pipes have no half-close: a client that closed its handle can take no
  * more, so the child's next write ends the session as "gone" and the child
  * is killed; a client that wants the answer keeps its end open (pipecat
- * connect does, until -q or the server closes).
+ * connect does, until -q or the server closes). With -m --eof-message a
+ * message pipe has one, as pipecat connect -m --eof-message and go-winio's
+ * CloseWrite make it: the client's zero-length message ends the child's
+ * stdin, the child's output still goes to the client, and when it ends
+ * the client gets a zero-length message before the close (the out pump
+ * writes it: zero_at_eof). From its EOF message on, the client's pipe is
+ * read only to learn when it closes; what it still sends is dropped.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +67,9 @@ struct session {
 	HANDLE in_w, out_r;     /* our ends of the child's stdin and stdout */
 	struct child c;
 	int in_on, out_on;      /* the pumps were started */
+	struct aio_op watch;    /* after the client's EOF message: its close */
+	int watching;           /* ...a read of the pipe is in flight */
+	char discard[512];      /* ...what the client still sends is dropped */
 	char err[1024];         /* SESSION_FAILED: what failed */
 };
 
@@ -110,11 +119,19 @@ session_start(struct session *s)
 
 	s->in.src = s->pipe;
 	s->in.msg = cfg->message;
+	s->in.zero_is_eof = cfg->eof_message;
 	s->in.dst = s->in_w;
 	s->out.src = s->out_r;
 	s->out.src_sync = 1;
 	s->out.dst = s->pipe;
 	s->out.dst_ov = 1;
+	s->out.zero_at_eof = cfg->eof_message;
+	if (cfg->eof_message &&
+	    (e = aio_init(&s->watch, s->pipe, AIO_READ, 1)) != 0) {
+		winerr_fmt(s->err, sizeof s->err, e, "serve %s: client %lu: start the relay",
+		    cfg->name, s->id);
+		return -1;
+	}
 	if ((e = pump_start(&s->out)) == 0)
 		s->out_on = 1;
 	if (e == 0 && (e = pump_start(&s->in)) == 0)
@@ -134,7 +151,7 @@ session_run(struct session *s)
 	const struct exec_cfg *cfg = &s->cfg;
 	struct pump *pin = &s->in, *pout = &s->out;
 	int in_over = 0;        /* pin's end was seen: the child's stdin is closed */
-	int cut = 0;            /* ...by the client's closing its end */
+	int cut = 0;            /* the client's end of the pipe is closed */
 	int exited = 0;         /* cut, and then the child was seen to exit */
 	int orphans = 0;        /* ...leaving processes in its job */
 	DWORD wait_err = 0;
@@ -147,6 +164,18 @@ session_run(struct session *s)
 		    ? pump_last(pin) : pump_last(pout);
 		ULONGLONG idle_at = cfg->idle_ms >= 0
 		    ? last + (ULONGLONG)cfg->idle_ms : ~0ULL;
+		if (s->watching && aio_done(&s->watch)) {
+			/* The client sent its EOF message, so the pipe is read
+			 * only to learn of its close. */
+			DWORD got, we = aio_result(&s->watch, &got);
+			s->watching = 0;
+			if (winerr_is_gone(we))
+				cut = 1;
+			else if (we == 0 || we == ERROR_MORE_DATA)
+				s->watching = 1;
+			if (s->watching)
+				aio_start(&s->watch, s->discard, sizeof s->discard);
+		}
 		if (cut && !exited &&
 		    WaitForSingleObject(s->c.process, 0) == WAIT_OBJECT_0) {
 			exited = 1;
@@ -203,15 +232,20 @@ session_run(struct session *s)
 			in_over = 1;
 			CloseHandle(s->in_w);
 			s->in_w = NULL;
-			/* A byte pipe's client whose end closed can take nothing
-			 * more: what the child still writes is not left to Wine,
-			 * which does not always complete such a write. */
-			cut = pin->eof;
+			/* A client whose end closed can take nothing more: what
+			 * the child still writes is not left to Wine, which does
+			 * not always complete such a write. One that sent its
+			 * EOF message (--eof-message) waits for the answer. */
+			cut = pin->eof && !pin->eof_soft;
+			if (pin->eof_soft) {
+				aio_start(&s->watch, s->discard, sizeof s->discard);
+				s->watching = 1;
+			}
 		}
 		if (cut)
 			pump_cut(pout);
 
-		HANDLE hs[3];
+		HANDLE hs[4];
 		DWORD n = 0;
 		hs[n++] = interrupt_event();
 		hs[n++] = pout->done;
@@ -219,6 +253,8 @@ session_run(struct session *s)
 			hs[n++] = pin->done;
 		else if (cut && !exited)
 			hs[n++] = s->c.process;
+		if (s->watching)
+			hs[n++] = s->watch.done;
 		/* Cut: a write that began just as it was cut is cancelled by
 		 * the next pump_cut. */
 		DWORD wait = cut && pump_writing(pout) ? 50 : INFINITE;
@@ -258,6 +294,8 @@ session_finish(struct session *s, enum session_end end, ULONGLONG t0)
 	}
 	if (s->in_on)
 		pump_stop(pin, NULL);
+	if (s->watching)
+		aio_cancel(&s->watch);
 	CloseHandle(s->pipe);
 	if (end == SESSION_FAILED)
 		say("%s", s->err);
@@ -283,6 +321,7 @@ session_finish(struct session *s, enum session_end end, ULONGLONG t0)
 		CloseHandle(s->out_r);
 	pump_close(pin);
 	pump_close(pout);
+	aio_close(&s->watch);
 }
 
 /* Serves one client; returns nothing, reports on stderr as -v asks. */

@@ -18,6 +18,8 @@ struct exec_cfg {
 	const char *cmdline;    /* what each client gets */
 	int with_stderr;        /* the child's stderr goes to the client too */
 	int message;            /* message pipe: each message is one write to the child */
+	int eof_message;        /* with message: a zero-length message is the
+	                         * client's EOF, and the child's is sent as one */
 	int verbose, quiet;
 	long long idle_ms;      /* -i, or -1 */
 	volatile LONG *active;  /* sessions running; decremented at the end */

@@ -5,6 +5,8 @@
  * (ERROR_BROKEN_PIPE and its kin, or a zero-length message with
  * zero_is_eof), a cancelled read (pump_stop), a destination whose reader
  * went away (ERROR_BROKEN_PIPE / ERROR_NO_DATA: dead), or any other error.
+ * With zero_at_eof the source's end is passed on, as a zero-length message
+ * written before "done" is set.
  */
 #include <stdlib.h>
 
@@ -115,34 +117,18 @@ read_block(struct pump *p, DWORD n, const HANDLE *hs, DWORD timeout,
 	}
 }
 
-/* Writes out the block read (the tap sees it first). Returns 0 when the
- * pump must end (p->dead or p->err recorded), else 1. */
-static int
-write_block(struct pump *p)
+/*
+ * Writes Q[0..LEN) to the destination, all of it; LEN 0 is one write of
+ * nothing (a zero-length message, on a message pipe). Returns the bytes
+ * written; *OK is 0 when the pump must end (p->dead or p->err recorded).
+ */
+static DWORD
+write_out(struct pump *p, const char *q, DWORD len, int *ok)
 {
-	DWORD len = p->have;
-	p->have = 0;
-	if (len == 0) {
-		/* A zero-length write is no data and no EOF, unless it is the
-		 * EOF message --eof-message asks for. */
-		if (p->msg && p->tap != NULL)
-			p->tap(p->tap_ctx, p->buf, 0, 1);
-		if (p->msg && p->zero_is_eof) {
-			p->eof = p->eof_soft = 1;
-			return 0;
-		}
-		return 1;
-	}
-	/* On the main thread a blocked write must not outlast Ctrl-C: the
-	 * destination's, or the dump's (-x, to a stderr nobody reads). */
-	if (p->here)
-		interrupt_blocking(1);
-	if (p->tap != NULL && !p->tap_after)
-		p->tap(p->tap_ctx, p->buf, len, p->msg);
-	InterlockedExchange64(&p->last, (LONG64)GetTickCount64());
-	const char *q = p->buf;
-	int ok = 1;
-	while (len > 0) {
+	DWORD put = 0;
+
+	*ok = 1;
+	do {
 		DWORD n = 0, e = 0;
 		if (p->dst_ov) {
 			/* writing is set before cut is looked at: pump_cut's
@@ -170,15 +156,46 @@ write_block(struct pump *p)
 				p->err = e;
 				p->err_write = 1;
 			}
-			ok = 0;
+			*ok = 0;
 			break;
 		}
 		q += n;
 		len -= n;
+		put += n;
 		p->bytes += n;
+	} while (len > 0);
+	return put;
+}
+
+/* Writes out the block read (the tap sees it first). Returns 0 when the
+ * pump must end (p->dead or p->err recorded), else 1. */
+static int
+write_block(struct pump *p)
+{
+	DWORD len = p->have;
+	p->have = 0;
+	if (len == 0) {
+		/* A zero-length write is no data and no EOF, unless it is the
+		 * EOF message --eof-message asks for. */
+		if (p->msg && p->tap != NULL)
+			p->tap(p->tap_ctx, p->buf, 0, 1);
+		if (p->msg && p->zero_is_eof) {
+			p->eof = p->eof_soft = 1;
+			return 0;
+		}
+		return 1;
 	}
-	if (p->tap != NULL && p->tap_after && q > p->buf)
-		p->tap(p->tap_ctx, p->buf, (DWORD)(q - p->buf), p->msg);
+	/* On the main thread a blocked write must not outlast Ctrl-C: the
+	 * destination's, or the dump's (-x, to a stderr nobody reads). */
+	if (p->here)
+		interrupt_blocking(1);
+	if (p->tap != NULL && !p->tap_after)
+		p->tap(p->tap_ctx, p->buf, len, p->msg);
+	InterlockedExchange64(&p->last, (LONG64)GetTickCount64());
+	int ok;
+	DWORD put = write_out(p, p->buf, len, &ok);
+	if (p->tap != NULL && p->tap_after && put > 0)
+		p->tap(p->tap_ctx, p->buf, put, p->msg);
 	if (p->here)
 		interrupt_blocking(0);
 	if (!ok)
@@ -195,6 +212,25 @@ write_block(struct pump *p)
 	return 1;
 }
 
+/* The pump has ended: with zero_at_eof, a source that ended (not one
+ * stopped) is passed on as a zero-length message; then done is set. */
+static void
+pump_ended(struct pump *p)
+{
+	if (p->zero_at_eof && p->eof && !InterlockedCompareExchange(&p->stop, 0, 0)) {
+		int ok;
+		if (p->here)
+			interrupt_blocking(1);
+		write_out(p, p->buf, 0, &ok);
+		if (p->here)
+			interrupt_blocking(0);
+		if (ok && p->tap != NULL)
+			p->tap(p->tap_ctx, p->buf, 0, 1);
+	}
+	SetEvent(p->done);
+}
+
+
 static DWORD WINAPI
 pump_thread(LPVOID arg)
 {
@@ -204,7 +240,7 @@ pump_thread(LPVOID arg)
 	while (!InterlockedCompareExchange(&p->stop, 0, 0) &&
 	    read_block(p, 0, NULL, INFINITE, &woke) > 0 && write_block(p))
 		;
-	SetEvent(p->done);
+	pump_ended(p);
 	return 0;
 }
 
@@ -283,7 +319,7 @@ pump_run(struct pump *p, DWORD n, const HANDLE *hs, DWORD timeout,
 	}
 	if (r < 0)
 		return woke;
-	SetEvent(p->done);
+	pump_ended(p);
 	return PUMP_ENDED;
 }
 

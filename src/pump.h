@@ -26,6 +26,8 @@ struct pump {
 	int dst_ov;             /* ...a pipe opened with FILE_FLAG_OVERLAPPED */
 	int msg;                /* message reads: a message is one block, whole */
 	int zero_is_eof;        /* --eof-message: a zero-length message ends it */
+	int zero_at_eof;        /* --eof-message: at the source's end, write a
+	                         * zero-length message (a message pipe dst) */
 	void (*tap)(void *ctx, const char *data, DWORD len, int message);
 	void *tap_ctx;
 	int tap_after;          /* tap a block once written (else once read) */

@@ -160,6 +160,21 @@ test_expect_success 'a client gone and its child exited: the session ends though
 	test "$(procs_with "$gc")" -eq 0
 '
 
+# With -m --eof-message (t0425) the client's pipe is read, after its
+# zero-length message, only to learn of its close; once it has closed and
+# the child has exited, a grandchild holding the output does not keep the
+# session either.
+test_expect_success 'a client that half-closes and leaves: the session ends though a grandchild holds the output' '
+	mark="$P-gch-$$" && gc="kid sleep 60000 line $mark" &&
+	bg server pc serve -v -m --eof-message --max-instances 1 --max-clients 1 "$P-gch" -- "$KID" grandchild sleep 60000 line "$mark" -- cat </dev/null >/dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	helper msgtool send-eof "$P-gch" 2>cerr &&
+	wait_for serr "client 1 gone from .*$P-gch \(gone, child status 0\): 0 bytes received, 0 sent" &&
+	wait_status $server 0 &&
+	empty_file cerr &&
+	test "$(procs_with "$gc")" -eq 0
+'
+
 test_expect_success 'usage: -e with --, --stderr or --max-instances without a command, -q with one' '
 	expect_status 2 pc serve -e x "$P-u" -- y 2>err && grep_file "cannot be combined" err &&
 	expect_status 2 pc serve --stderr "$P-u" 2>err && grep_file "needs a COMMAND" err &&

@@ -8,6 +8,9 @@
  *   line TEXT      write TEXT and a newline to stdout
  *   sleep MS       sleep MS milliseconds
  *   cat            copy stdin to stdout until EOF
+ *   rev            read stdin to EOF, then write it all back reversed,
+ *                  byte by byte (a child that answers only once its
+ *                  input has ended, as sort does)
  *   touch FILE     create FILE
  *   grandchild ARGS... --   start "kid ARGS..." as a grandchild that
  *                  inherits kid's handles, and do not wait for it
@@ -82,6 +85,25 @@ main(int argc, char **argv)
 			DWORD n;
 			while (ReadFile(GetStdHandle(STD_INPUT_HANDLE), buf, sizeof buf, &n, NULL) && n > 0)
 				put(STD_OUTPUT_HANDLE, buf, n);
+		} else if (strcmp(a, "rev") == 0) {
+			size_t cap = 65536, len = 0;
+			char *b = malloc(cap);
+			DWORD n;
+			if (b == NULL)
+				exit(5);
+			while (ReadFile(GetStdHandle(STD_INPUT_HANDLE), b + len,
+			    (DWORD)(cap - len), &n, NULL) && n > 0) {
+				len += n;
+				if (len == cap && (b = realloc(b, cap *= 2)) == NULL)
+					exit(5);
+			}
+			for (size_t j = 0; j < len / 2; j++) {
+				char t = b[j];
+				b[j] = b[len - 1 - j];
+				b[len - 1 - j] = t;
+			}
+			put(STD_OUTPUT_HANDLE, b, (DWORD)len);
+			free(b);
 		} else if (strcmp(a, "touch") == 0) {
 			FILE *f = fopen(v, "w");
 			if (f)

@@ -7,6 +7,14 @@
  *                                    message from the client before closing
  *   msgtool send NAME SIZE...        connect, send messages in message mode
  *   msgtool recv NAME                connect, print each message's size
+ *   msgtool xfer NAME SIZE...        connect, send messages, then a zero-length
+ *                                    one (the half-close of go-winio's
+ *                                    CloseWrite); write what comes back to
+ *                                    stdout until a zero-length message
+ *                                    ("eof" on stderr), then expect the close
+ *                                    ("closed"); anything else fails
+ *   msgtool send-eof NAME SIZE...    connect, send messages and a zero-length
+ *                                    one, and close without reading
  *   msgtool gen SIZE...              the bytes those messages hold, on stdout
  *
  * Message k's byte j is pattern(k, j), so a receiver can check content too.
@@ -94,6 +102,50 @@ send_all(HANDLE h, int argc, char **argv)
 	FlushFileBuffers(h);
 }
 
+/* The half-close of a message pipe: one write of nothing. */
+static void
+send_eof(HANDLE h)
+{
+	DWORD n;
+	if (!WriteFile(h, "", 0, &n, NULL))
+		fail("WriteFile of 0 bytes");
+}
+
+/* xfer: the answer to stdout up to the peer's zero-length message, then
+ * the peer's close. */
+static void
+recv_answer(HANDLE h)
+{
+	HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+	static unsigned char b[1 << 16];
+	int eof = 0;
+	/* "eof" and "closed" end in "\n" alone, as the sizes do. */
+	_setmode(_fileno(stderr), _O_BINARY);
+	for (;;) {
+		DWORD n = 0, w;
+		BOOL ok = ReadFile(h, b, sizeof b, &n, NULL);
+		DWORD e = ok ? 0 : GetLastError();
+		if (e == ERROR_BROKEN_PIPE || e == ERROR_PIPE_NOT_CONNECTED) {
+			fprintf(stderr, eof ? "closed\n" : "closed before a zero-length message\n");
+			exit(eof ? 0 : 1);
+		}
+		if (e != 0 && e != ERROR_MORE_DATA)
+			fail("ReadFile");
+		if (eof) {
+			fprintf(stderr, "msgtool: %lu bytes after the zero-length message\n", n);
+			exit(1);
+		}
+		if (n == 0 && e == 0) {
+			fprintf(stderr, "eof\n");
+			fflush(stderr);
+			eof = 1;
+			continue;
+		}
+		if (!WriteFile(out, b, n, &w, NULL) || w != n)
+			fail("WriteFile stdout");
+	}
+}
+
 /* Prints "SIZE ok|bad" per message until the peer closes. */
 static void
 recv_all(HANDLE h)
@@ -137,7 +189,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: msgtool serve-send|serve-recv|send|recv|gen NAME [SIZE...]\n");
+		fprintf(stderr, "usage: msgtool serve-send|serve-recv|send|recv|xfer|send-eof|gen NAME [SIZE...]\n");
 		return 2;
 	}
 	HANDLE h;
@@ -160,6 +212,16 @@ main(int argc, char **argv)
 	} else if (strcmp(argv[1], "recv") == 0) {
 		h = connect_to(argv[2]);
 		recv_all(h);
+	} else if (strcmp(argv[1], "xfer") == 0) {
+		h = connect_to(argv[2]);
+		send_all(h, argc - 3, argv + 3);
+		send_eof(h);
+		recv_answer(h);
+	} else if (strcmp(argv[1], "send-eof") == 0) {
+		h = connect_to(argv[2]);
+		send_all(h, argc - 3, argv + 3);
+		send_eof(h);
+		FlushFileBuffers(h);
 	} else {
 		fprintf(stderr, "msgtool: unknown command %s\n", argv[1]);
 		return 2;

@@ -1,13 +1,19 @@
 /*
  * pipeload: many clients against an echo server, for serve's load tests.
  *
- *   pipeload NAME CLIENTS BYTES [sequential]
+ *   pipeload NAME CLIENTS BYTES [sequential] [eof-message] [reversed]
  *
  * Each client (a thread; one after another with "sequential") opens
  * \\.\pipe\NAME, sends BYTES of its own pseudo-random data from a writer
  * thread while reading the echo, checks that exactly its bytes came back,
  * and closes. A client that finds every instance busy counts one "busy"
- * and waits (WaitNamedPipe) before trying again. Prints one line:
+ * and waits (WaitNamedPipe) before trying again.
+ *
+ * With "eof-message" the pipe is a message pipe, and each client is a
+ * request and its answer: it sends its bytes as 64 KiB messages, then a
+ * zero-length message (its half-close), then reads messages until a
+ * zero-length one, and wants the server's close after it. With "reversed"
+ * the answer must be the bytes sent, reversed. Prints one line:
  *   clients=N ok=N failed=N busy=N bytes=N ms=N
  * and exits 0 only if every client got its own bytes back.
  */
@@ -18,6 +24,7 @@
 
 static wchar_t path[300];
 static unsigned long nbytes;
+static int eof_message, reversed;
 static volatile LONG ok_count, fail_count, busy_count;
 
 struct client {
@@ -66,25 +73,54 @@ run_client(LPVOID arg)
 		WaitNamedPipeW(path, 10000);
 	}
 	c->data = malloc(nbytes + 1);
-	unsigned char *got = malloc(nbytes + 1);
+	unsigned char *got = malloc(nbytes + 65536);
 	for (unsigned long i = 0; i < nbytes; i++)
 		c->data[i] = byte_of(c->id, i);
-	HANDLE w = CreateThread(NULL, 0, writer, c, 0, NULL);
 	unsigned long have = 0;
-	while (have < nbytes) {
-		DWORD n;
-		if (!ReadFile(c->h, got + have, nbytes - have, &n, NULL))
-			break;
-		have += n;
+	int ended = 1;          /* eof-message: the answer ended as it should */
+	if (eof_message) {
+		DWORD mode = PIPE_READMODE_MESSAGE, n;
+		ended = SetNamedPipeHandleState(c->h, &mode, NULL, NULL) &&
+		    writer(c) == 0 && WriteFile(c->h, "", 0, &n, NULL);
+		/* The answer, up to its zero-length message; then the close. */
+		while (ended) {
+			BOOL ok = ReadFile(c->h, got + have, nbytes + 65536 - have, &n, NULL);
+			if (!ok || have + n > nbytes) {
+				ended = 0;
+				break;
+			}
+			if (n == 0)
+				break;
+			have += n;
+		}
+		if (ended && (ReadFile(c->h, got, 1, &n, NULL) ||
+		    (GetLastError() != ERROR_BROKEN_PIPE &&
+		    GetLastError() != ERROR_PIPE_NOT_CONNECTED)))
+			ended = 0;
+	} else {
+		HANDLE w = CreateThread(NULL, 0, writer, c, 0, NULL);
+		while (have < nbytes) {
+			DWORD n;
+			if (!ReadFile(c->h, got + have, nbytes - have, &n, NULL))
+				break;
+			have += n;
+		}
+		WaitForSingleObject(w, INFINITE);
+		CloseHandle(w);
 	}
-	WaitForSingleObject(w, INFINITE);
-	CloseHandle(w);
 	CloseHandle(c->h);
-	if (have == nbytes && memcmp(got, c->data, nbytes) == 0) {
+	if (reversed)
+		for (unsigned long i = 0; i < have / 2; i++) {
+			unsigned char t = got[i];
+			got[i] = got[have - 1 - i];
+			got[have - 1 - i] = t;
+		}
+	if (ended && have == nbytes && memcmp(got, c->data, nbytes) == 0) {
 		InterlockedIncrement(&ok_count);
 	} else {
-		fprintf(stderr, "pipeload: client %lu: got %lu of %lu bytes%s\n",
-		    c->id, have, nbytes, have == nbytes ? ", different" : "");
+		fprintf(stderr, "pipeload: client %lu: got %lu of %lu bytes%s%s\n",
+		    c->id, have, nbytes, have == nbytes ? ", different" : "",
+		    ended ? "" : ", not ended by a zero-length message and the close");
 		InterlockedIncrement(&fail_count);
 	}
 	free(got);
@@ -96,7 +132,8 @@ int
 main(int argc, char **argv)
 {
 	if (argc < 4) {
-		fprintf(stderr, "usage: pipeload NAME CLIENTS BYTES [sequential]\n");
+		fprintf(stderr, "usage: pipeload NAME CLIENTS BYTES [sequential] "
+		    "[eof-message] [reversed]\n");
 		return 2;
 	}
 	wchar_t name[256];
@@ -104,7 +141,19 @@ main(int argc, char **argv)
 	swprintf(path, 300, L"\\\\.\\pipe\\%ls", name);
 	unsigned long n = strtoul(argv[2], NULL, 10);
 	nbytes = strtoul(argv[3], NULL, 10);
-	int sequential = argc > 4 && strcmp(argv[4], "sequential") == 0;
+	int sequential = 0;
+	for (int i = 4; i < argc; i++) {
+		if (strcmp(argv[i], "sequential") == 0)
+			sequential = 1;
+		else if (strcmp(argv[i], "eof-message") == 0)
+			eof_message = 1;
+		else if (strcmp(argv[i], "reversed") == 0)
+			reversed = 1;
+		else {
+			fprintf(stderr, "pipeload: unknown option %s\n", argv[i]);
+			return 2;
+		}
+	}
 	struct client *cs = calloc(n, sizeof *cs);
 	HANDLE *ts = calloc(n, sizeof *ts);
 	ULONGLONG t0 = GetTickCount64();
