@@ -6,7 +6,7 @@
  * Two processes (or one playing both parts) talk over a control pipe: the
  * client connects to NAME (served by `pipecat bench --serve NAME`; without
  * NAME, bench serves a private name on a thread of its own and is its own
- * client, through the very same code). For each run the client sends a
+ * client, through the very same code: bench_server.c). For each run the client sends a
  * header on the control pipe; the server creates a fresh data pipe
  * NAME-SEQ of the asked type, buffer size and kind of handle, answers with
  * SEQ, and both ends run their part on it; the server then sends back what
@@ -33,8 +33,8 @@
 
 #include <windows.h>
 
-#include "advapi.h"
 #include "bench_part.h"
+#include "bench_server.h"
 #include "bench_wire.h"
 #include "cli.h"
 #include "interrupt.h"
@@ -42,7 +42,6 @@
 #include "command.h"
 #include "pipecat.h"
 #include "pipename.h"
-#include "sddl.h"
 #include "stats.h"
 #include "winerr.h"
 
@@ -92,311 +91,6 @@ enum {
 
 /* Which tests run (--tests). */
 enum { TS_ONEWAY = 1, TS_BOTH = 2, TS_LATENCY = 4, TS_ANON = 8 };
-
-/* ---- the server ---- */
-
-struct server {
-	const char *name;       /* the control pipe, "\\.\pipe\NAME" */
-	int remote;             /* --allow-remote */
-	int verbose;
-	uint32_t seq;           /* the last data pipe's number */
-};
-
-/*
- * The security of every pipe bench creates, as serve's default: SYSTEM and
- * the current user only (sddl.h). Made once, before any thread creates a
- * pipe (main thread), and read only after. Returns 0, or the Win32 error.
- */
-static SECURITY_ATTRIBUTES bench_sa;
-
-static DWORD
-bench_sa_init(void)
-{
-	HANDLE tok;
-	BYTE tu[256];
-	DWORD n, e = 0;
-	wchar_t *wsid = NULL, *wsd = NULL;
-	char *sid = NULL, sd[512];
-	PSECURITY_DESCRIPTOR psd = NULL;
-	const struct advapi *a = advapi(&e);
-
-	if (a == NULL)
-		return e;
-	if (!a->OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
-		return GetLastError();
-	if (!a->GetTokenInformation(tok, TokenUser, tu, sizeof tu, &n) ||
-	    !a->ConvertSidToStringSidW(((TOKEN_USER *)tu)->User.Sid, &wsid))
-		e = GetLastError();
-	CloseHandle(tok);
-	if (e == 0 && ((sid = wide_to_utf8(wsid)) == NULL ||
-	    sddl_build(sid, 0, sd, sizeof sd) != 0 ||
-	    (wsd = utf8_to_wide(sd)) == NULL))
-		e = ERROR_INVALID_SID;
-	if (e == 0 && !a->ConvertStringSecurityDescriptorToSecurityDescriptorW(wsd,
-	    SDDL_REVISION_1, &psd, NULL))
-		e = GetLastError();
-	if (wsid != NULL)
-		LocalFree(wsid);
-	free(sid);
-	free(wsd);
-	if (e != 0)
-		return e;
-	bench_sa.nLength = sizeof bench_sa;
-	bench_sa.lpSecurityDescriptor = psd;   /* kept for the process's life */
-	bench_sa.bInheritHandle = FALSE;
-	return 0;
-}
-
-static HANDLE
-create_pipe(const char *name, int msg, int ov, DWORD buffer, int remote,
-    DWORD *e)
-{
-	wchar_t *w = utf8_to_wide(name);
-	if (w == NULL) {
-		*e = GetLastError();
-		return NULL;
-	}
-	HANDLE h = CreateNamedPipeW(w,
-	    PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE |
-	        (ov ? FILE_FLAG_OVERLAPPED : 0),
-	    (msg ? PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE
-	         : PIPE_TYPE_BYTE | PIPE_READMODE_BYTE) | PIPE_WAIT |
-	        (remote ? PIPE_ACCEPT_REMOTE_CLIENTS : PIPE_REJECT_REMOTE_CLIENTS),
-	    1,                  /* one instance: one client per run */
-	    buffer,             /* out buffer */
-	    buffer,             /* in buffer */
-	    0,                  /* WaitNamedPipe default */
-	    &bench_sa);         /* the user and SYSTEM only */
-	*e = h == INVALID_HANDLE_VALUE ? GetLastError() : 0;
-	free(w);
-	return h == INVALID_HANDLE_VALUE ? NULL : h;
-}
-
-
-/*
- * Serves one client's session on the connected control pipe CTL: runs
- * until the client closes it. Returns 0, ERROR_OPERATION_ABORTED on
- * Ctrl-C, or an error with the message in ERR.
- */
-/* Starts reading the next request on CTL into H with O (event EV). */
-static DWORD
-ctl_read_start(HANDLE ctl, struct hdr *h, OVERLAPPED *o, HANDLE ev)
-{
-	ZeroMemory(o, sizeof *o);
-	o->hEvent = ev;
-	ResetEvent(ev);
-	if (ReadFile(ctl, h, sizeof *h, NULL, o))
-		return 0;
-	DWORD e = GetLastError();
-	return e == ERROR_IO_PENDING || e == ERROR_MORE_DATA ? 0 : e;
-}
-
-/* A run's client went away before or during the run: connect to the data
- * pipe and leave at once, so that a part waiting for a client, or for data,
- * sees the end and returns. */
-static void
-unblock_run(const char *dname)
-{
-	wchar_t *w = utf8_to_wide(dname);
-	if (w == NULL)
-		return;
-	HANDLE h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, 0, NULL,
-	    OPEN_EXISTING, 0, NULL);
-	if (h != INVALID_HANDLE_VALUE)
-		CloseHandle(h);
-	free(w);
-}
-
-/*
- * Serves one client's session on the connected control pipe CTL: runs
- * until the client closes it. Returns 0, ERROR_OPERATION_ABORTED on
- * Ctrl-C, or an error with the message in ERR.
- */
-static DWORD
-serve_session(struct server *s, HANDLE ctl, char *err, size_t errlen)
-{
-	struct hdr next, h;
-	OVERLAPPED o;
-	HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
-	DWORD e, n;
-
-	if (ev == NULL)
-		return GetLastError();
-	/* A read of the next request is always pending, during runs too, so
-	 * that a client that goes away mid-run is noticed. */
-	e = ctl_read_start(ctl, &next, &o, ev);
-	while (e == 0) {
-		HANDLE hs[2] = { ev, interrupt_event() };
-		if (WaitForMultipleObjects(2, hs, FALSE, INFINITE) != WAIT_OBJECT_0) {
-			CancelIoEx(ctl, &o);
-			GetOverlappedResult(ctl, &o, &n, TRUE);
-			e = ERROR_OPERATION_ABORTED;
-			break;
-		}
-		if (!GetOverlappedResult(ctl, &o, &n, FALSE)) {
-			e = GetLastError();
-			break;
-		}
-		h = next;
-		if (!hdr_ok(&h, n)) {
-			e = ERROR_INVALID_DATA;
-			winerr_fmt(err, errlen, e, "bench %s: a client sent a bad request",
-			    s->name);
-			CloseHandle(ev);
-			return e;
-		}
-
-		char dname[300];
-		struct reply rep = { MAGIC, 0, ++s->seq };
-		HANDLE dh = NULL;
-		if (data_name(s->name, rep.seq, dname, sizeof dname) != 0)
-			rep.status = ERROR_FILENAME_EXCED_RANGE;
-		else if ((dh = create_pipe(dname, (int)h.msg, (int)h.ov,
-		    h.buffer, s->remote, &e)) == NULL)
-			rep.status = e;
-		/* acc, a, b: see the design note on why they are on the heap. */
-		struct part *pp = calloc(3, sizeof *pp);
-		if (pp == NULL) {
-			e = ERROR_NOT_ENOUGH_MEMORY;
-			if (dh != NULL)
-				CloseHandle(dh);
-			break;
-		}
-		struct part *acc = &pp[0], *a = &pp[1], *b = &pp[2];
-		*acc = (struct part){ .kind = P_ACCEPT, .h = dh, .ov = (int)h.ov };
-		*a = (struct part){ .h = dh, .ov = (int)h.ov, .msg = (int)h.msg,
-		    .size = h.size, .bytes = h.bytes };
-		*b = *a;
-		acc->pair = a;
-		switch (h.test) {
-		case T_UP:
-			a->kind = P_SINK;
-			break;
-		case T_DOWN:
-			a->kind = P_SOURCE;
-			break;
-		case T_BOTH:
-			a->kind = P_SINK;
-			b->kind = P_SOURCE;
-			acc->pair2 = b;
-			break;
-		default:
-			a->kind = P_ECHO;
-			break;
-		}
-		/* The receiving clock starts before the client can know the data
-		 * pipe exists, so no byte it sends is ever before the clock. */
-		a->t0 = now_us();
-		if ((e = ctl_io(ctl, 0, &rep, sizeof rep, &n)) != 0 ||
-		    (e = ctl_read_start(ctl, &next, &o, ev)) != 0) {
-			if (dh != NULL)
-				CloseHandle(dh);
-			free(pp);
-			break;
-		}
-		if (dh == NULL) {
-			free(pp);
-			continue;
-		}
-		if (s->verbose >= 2)
-			say("bench %s: run %lu on %s", s->name, (unsigned long)rep.seq, dname);
-		HANDLE t = part_start(acc);
-		if (t == NULL) {
-			e = GetLastError();
-			CloseHandle(dh);
-			free(pp);
-			break;
-		}
-		DWORD w = wait_threads(&t, 1, ev);
-		if (w == 1) {
-			/* The client spoke or left before the run was over: it
-			 * is gone (a bench client is silent during a run). */
-			unblock_run(dname);
-			w = wait_threads(&t, 1, NULL);
-		}
-		if (w == ERROR_OPERATION_ABORTED) {
-			/* The process is about to exit; the parts die with it,
-			 * and keep their memory till then (pp is not freed). */
-			e = w;
-			break;
-		}
-
-		struct result res = { MAGIC, 0, 0, 0, 0, "" };
-		struct part *bad = acc->err ? acc : a->err ? a : b->err ? b : NULL;
-		if (bad != NULL) {
-			res.status = bad->err;
-			snprintf(res.text, sizeof res.text, "%s", bad->text);
-		}
-		res.done = a->done;
-		if (a->kind == P_SINK && a->t1 > a->t0)
-			res.elapsed_ns = (uint64_t)((a->t1 - a->t0) * 1000.0);
-		CloseHandle(dh);
-		if (bad != NULL && s->verbose)
-			say("bench %s: run %lu failed: %s", s->name,
-			    (unsigned long)rep.seq, bad->text);
-		free(pp);
-		e = ctl_io(ctl, 0, &res, sizeof res, &n);
-	}
-	if (e != ERROR_OPERATION_ABORTED && e != 0) {
-		CancelIoEx(ctl, &o);
-		GetOverlappedResult(ctl, &o, &n, TRUE);
-	}
-	CloseHandle(ev);
-	if (winerr_is_gone(e))
-		return 0;
-	if (e != 0 && e != ERROR_OPERATION_ABORTED)
-		winerr_fmt(err, errlen, e, "bench %s: control pipe", s->name);
-	return e;
-}
-
-/* Waits for a client on the control pipe H (overlapped). Returns 0,
- * ERROR_OPERATION_ABORTED, or the Win32 error. */
-static DWORD
-accept_ctl(HANDLE h)
-{
-	OVERLAPPED o;
-	ZeroMemory(&o, sizeof o);
-	o.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
-	if (o.hEvent == NULL)
-		return GetLastError();
-	DWORD e = ConnectNamedPipe(h, &o) ? 0 : GetLastError();
-	if (e == ERROR_IO_PENDING || e == 0) {
-		HANDLE hs[2] = { o.hEvent, interrupt_event() };
-		DWORD n;
-		if (WaitForMultipleObjects(2, hs, FALSE, INFINITE) != WAIT_OBJECT_0) {
-			CancelIoEx(h, &o);
-			GetOverlappedResult(h, &o, &n, TRUE);
-			e = ERROR_OPERATION_ABORTED;
-		} else {
-			e = GetOverlappedResult(h, &o, &n, FALSE) ? 0 : GetLastError();
-		}
-	} else if (e == ERROR_PIPE_CONNECTED) {
-		e = 0;
-	}
-	CloseHandle(o.hEvent);
-	return e;
-}
-
-/* The local server's thread: one session on an already created pipe. */
-struct local_server {
-	struct server s;
-	HANDLE ctl;
-	DWORD err;
-	char text[1024];
-};
-
-static DWORD WINAPI
-local_server_thread(LPVOID arg)
-{
-	struct local_server *ls = arg;
-	ls->err = accept_ctl(ls->ctl);
-	if (ls->err == 0)
-		ls->err = serve_session(&ls->s, ls->ctl, ls->text, sizeof ls->text);
-	else
-		winerr_fmt(ls->text, sizeof ls->text, ls->err,
-		    "bench %s: wait for the client", ls->s.name);
-	return 0;
-}
 
 /* ---- the client ---- */
 
@@ -1118,14 +812,23 @@ open_ctl(const char *name, long long wait_ms, int *status)
 	}
 }
 
+/* A line of the server's, for -v or a session's failure. */
+static void
+say_line(const char *line)
+{
+	say("%s", line);
+}
+
 static int
 run_server(struct opts *o, const char *name)
 {
-	struct server s = { .name = name, .remote = o->remote, .verbose = o->verbose };
+	struct bench_serve_cfg cfg = { .name = name, .remote = o->remote,
+	    .verbose = o->verbose, .quiet = o->quiet,
+	    .max_clients = o->max_clients, .note = say_line };
 	char err[1024];
 	DWORD e;
 
-	HANDLE h = create_pipe(name, 1, 1, 4096, o->remote, &e);
+	HANDLE h = bench_listen(name, o->remote, &e);
 	if (h == NULL) {
 		say_winerr(e, "bench --serve %s%s", name,
 		    e == ERROR_ACCESS_DENIED || e == ERROR_PIPE_BUSY
@@ -1134,24 +837,11 @@ run_server(struct opts *o, const char *name)
 	}
 	if (!o->quiet && o->verbose)
 		say("listening on %s", name);
-	for (long long served = 0; o->max_clients == 0 || served < o->max_clients;
-	    served++) {
-		if ((e = accept_ctl(h)) != 0) {
-			if (e == ERROR_OPERATION_ABORTED)
-				return EXIT_INTR;
-			say_winerr(e, "bench --serve %s: wait for a client", name);
-			return EXIT_FAIL;
-		}
-		if (o->verbose)
-			say("client connected to %s", name);
-		e = serve_session(&s, h, err, sizeof err);
+	if ((e = bench_serve(h, &cfg, err, sizeof err)) != 0) {
 		if (e == ERROR_OPERATION_ABORTED)
 			return EXIT_INTR;
-		if (e != 0 && !o->quiet)
-			say("%s", err);
-		if (o->verbose)
-			say("client gone from %s", name);
-		DisconnectNamedPipe(h);
+		say("%s", err);
+		return EXIT_FAIL;
 	}
 	CloseHandle(h);
 	return EXIT_OK;
@@ -1431,34 +1121,20 @@ cmd_bench(int argc, char **argv)
 		return run_client(&o, name, 1);        /* no pipe to serve */
 
 	/* Serve a private name on a thread, and be its client. */
-	/* Static: the server thread may outlive this frame on Ctrl-C. */
-	static struct local_server ls;
-	ls.s.name = name;
-	DWORD e;
-
-	ls.ctl = create_pipe(name, 1, 1, 4096, 0, &e);
-	if (ls.ctl == NULL) {
-		say_winerr(e, "bench %s", name);
-		return EXIT_FAIL;
-	}
-	HANDLE t = CreateThread(NULL, 64 * 1024, local_server_thread, &ls,
-	    STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
-	if (t == NULL) {
-		say_winerr(GetLastError(), "bench: start the server thread");
+	if (bench_local_start(name, err, sizeof err) != 0) {
+		say("%s", err);
 		return EXIT_FAIL;
 	}
 	int status = run_client(&o, name, 1);
 	if (status == EXIT_INTR)
 		return status;
 	/* The client closed the control pipe: the session ends. */
-	HANDLE hs[2] = { t, interrupt_event() };
-	if (WaitForMultipleObjects(2, hs, FALSE, INFINITE) != WAIT_OBJECT_0)
+	DWORD e = bench_local_end(err, sizeof err);
+	if (e == ERROR_OPERATION_ABORTED)
 		return EXIT_INTR;
-	if (status == EXIT_OK && ls.err != 0 && ls.err != ERROR_OPERATION_ABORTED) {
-		say("%s", ls.text);
+	if (status == EXIT_OK && e != 0) {
+		say("%s", err);
 		status = EXIT_FAIL;
 	}
-	CloseHandle(t);
-	CloseHandle(ls.ctl);
 	return status;
 }
