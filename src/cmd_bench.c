@@ -33,6 +33,7 @@
 
 #include <windows.h>
 
+#include "bench_client.h"
 #include "bench_part.h"
 #include "bench_server.h"
 #include "bench_wire.h"
@@ -86,223 +87,6 @@ enum {
 	OPT_B_OVERLAPPED, OPT_B_JSON, OPT_B_SERVE, OPT_B_MAX_CLIENTS,
 	OPT_B_ALLOW_REMOTE, OPT_B_QUIET
 };
-
-#define MAX_SIZES 16
-
-/* Which tests run (--tests). */
-enum { TS_ONEWAY = 1, TS_BOTH = 2, TS_LATENCY = 4, TS_ANON = 8 };
-
-/* ---- the client ---- */
-
-struct client {
-	const char *name;       /* the control pipe */
-	HANDLE ctl;
-};
-
-/* A figure being measured: one row of the table. */
-struct row {
-	const char *test;       /* "up", "down", "both-up", "both-down", "anon", "ping" */
-	const char *mode;       /* "byte", "message" */
-	DWORD size, buffer;
-	int ov;
-	uint64_t bytes;         /* per run: bytes, or round trips for ping */
-	int nruns;
-	double rate[1000];      /* MiB/s, or rt/s for ping, per counted run */
-	uint64_t verified[1000];
-	double *lat;            /* ping: every counted round trip, µs */
-	size_t nlat;
-	double lat_median[1000];/* ping: each run's median, for the spread */
-};
-
-/* The outcome of one run: each direction's verified bytes and seconds. */
-struct run_out {
-	uint64_t up_done, down_done;
-	double up_s, down_s;
-	double *samples;        /* ping */
-};
-
-/*
- * One run of TEST over the server. Returns 0 or an exit code, with the
- * message printed.
- */
-static int
-client_run(struct client *c, enum test test, int msg, DWORD size,
-    DWORD buffer, int ov, uint64_t bytes, struct run_out *out)
-{
-	struct hdr h = { MAGIC, test, (uint32_t)msg, (uint32_t)ov, size, buffer,
-	    0, bytes };
-	struct reply rep;
-	struct result res;
-	DWORD n, e;
-	char dname[300];
-
-	if ((e = ctl_io(c->ctl, 0, &h, sizeof h, &n)) != 0 ||
-	    (e = ctl_io(c->ctl, 1, &rep, sizeof rep, &n)) != 0) {
-		if (e == ERROR_OPERATION_ABORTED)
-			return EXIT_INTR;
-		say_winerr(e, "bench %s: control pipe", c->name);
-		return EXIT_FAIL;
-	}
-	if (n != sizeof rep || memcmp(rep.magic, MAGIC, 8) != 0) {
-		say("bench %s: the server's answer is not a bench server's", c->name);
-		return EXIT_FAIL;
-	}
-	if (rep.status != 0) {
-		say_winerr(rep.status, "bench %s: the server could not create "
-		    "its data pipe", c->name);
-		return EXIT_FAIL;
-	}
-	if (data_name(c->name, rep.seq, dname, sizeof dname) != 0) {
-		say("bench %s: the name is too long for its data pipes", c->name);
-		return EXIT_USAGE;
-	}
-	wchar_t *w = utf8_to_wide(dname);
-	if (w == NULL) {
-		say_winerr(GetLastError(), "bench %s", dname);
-		return EXIT_FAIL;
-	}
-	double t0 = now_us();
-	HANDLE dh = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, 0, NULL,
-	    OPEN_EXISTING, ov ? FILE_FLAG_OVERLAPPED : 0, NULL);
-	e = dh == INVALID_HANDLE_VALUE ? GetLastError() : 0;
-	free(w);
-	if (e != 0) {
-		say_winerr(e, "bench: connect %s", dname);
-		return EXIT_FAIL;
-	}
-	DWORD rmode = PIPE_READMODE_MESSAGE;
-	if (msg && !SetNamedPipeHandleState(dh, &rmode, NULL, NULL)) {
-		say_winerr(GetLastError(), "bench: message read mode on %s", dname);
-		CloseHandle(dh);
-		return EXIT_FAIL;
-	}
-
-	/* a, b: see the design note on why they are on the heap. */
-	struct part *pp = calloc(2, sizeof *pp);
-	if (pp == NULL) {
-		say("bench: out of memory");
-		CloseHandle(dh);
-		return EXIT_FAIL;
-	}
-	struct part *a = &pp[0], *b = &pp[1];
-	*a = (struct part){ .h = dh, .ov = ov, .msg = msg, .size = size,
-	    .bytes = bytes, .t0 = t0, .samples = out->samples };
-	*b = *a;
-	int np = 1;
-	switch (test) {
-	case T_UP:
-		a->kind = P_SOURCE;
-		break;
-	case T_DOWN:
-		a->kind = P_SINK;
-		break;
-	case T_BOTH:
-		a->kind = P_SINK;
-		b->kind = P_SOURCE;
-		np = 2;
-		break;
-	case T_ECHO:
-		a->kind = P_PING;
-		break;
-	}
-	HANDLE ts[2] = { part_start(a), np > 1 ? part_start(b) : NULL };
-	if (ts[0] == NULL || (np > 1 && ts[1] == NULL)) {
-		say_winerr(GetLastError(), "bench: start a thread");
-		return EXIT_FAIL;       /* a started part keeps pp: not freed */
-	}
-	e = wait_threads(ts, np, NULL);
-	if (e == ERROR_OPERATION_ABORTED)
-		return EXIT_INTR;       /* the parts may still run: pp is kept */
-	/* Closing our end is what ends the server's echo. */
-	CloseHandle(dh);
-
-	int status = EXIT_FAIL;
-	struct part *bad = a->err ? a : b->err ? b : NULL;
-	if ((e = ctl_io(c->ctl, 1, &res, sizeof res, &n)) != 0) {
-		if (e == ERROR_OPERATION_ABORTED)
-			status = EXIT_INTR;
-		else
-			say_winerr(e, "bench %s: control pipe", c->name);
-	} else if (n != sizeof res || memcmp(res.magic, MAGIC, 8) != 0) {
-		say("bench %s: the server's result is not a bench server's", c->name);
-	} else if (bad != NULL) {
-		say_winerr(bad->err, "bench %s: %s", dname, bad->text);
-	} else if (res.status != 0) {
-		res.text[sizeof res.text - 1] = '\0';
-		say_winerr(res.status, "bench %s: the server: %s", dname, res.text);
-	} else {
-		status = EXIT_OK;
-		ZeroMemory(out, offsetof(struct run_out, samples));
-		switch (test) {
-		case T_UP:
-			out->up_done = res.done;
-			out->up_s = (double)res.elapsed_ns / 1e9;
-			break;
-		case T_DOWN:
-			out->down_done = a->done;
-			out->down_s = (a->t1 - a->t0) / 1e6;
-			break;
-		case T_BOTH:
-			out->up_done = res.done;
-			out->up_s = (double)res.elapsed_ns / 1e9;
-			out->down_done = a->done;
-			out->down_s = (a->t1 - a->t0) / 1e6;
-			break;
-		case T_ECHO:
-			/* Round trips the client verified and the server echoed. */
-			out->down_done = a->done < res.done ? a->done : res.done;
-			out->down_s = (a->t1 - a->t0) / 1e6;
-			break;
-		}
-	}
-	free(pp);
-	return status;
-}
-
-/* One run of anonymous-pipe throughput, in this process. */
-static int
-anon_run(DWORD size, DWORD buffer, uint64_t bytes, struct run_out *out)
-{
-	HANDLE r, w;
-	if (!CreatePipe(&r, &w, NULL, buffer)) {
-		say_winerr(GetLastError(), "bench: create an anonymous pipe");
-		return EXIT_FAIL;
-	}
-	/* On the heap, as client_run's parts. */
-	struct part *pp = calloc(2, sizeof *pp);
-	if (pp == NULL) {
-		say("bench: out of memory");
-		CloseHandle(r);
-		CloseHandle(w);
-		return EXIT_FAIL;
-	}
-	struct part *snk = &pp[0], *src = &pp[1];
-	*src = (struct part){ .kind = P_SOURCE, .h = w, .size = size, .bytes = bytes };
-	*snk = (struct part){ .kind = P_SINK, .h = r, .size = size, .bytes = bytes };
-	snk->t0 = now_us();
-	HANDLE ts[2] = { part_start(snk), part_start(src) };
-	if (ts[0] == NULL || ts[1] == NULL) {
-		say_winerr(GetLastError(), "bench: start a thread");
-		return EXIT_FAIL;
-	}
-	DWORD e = wait_threads(ts, 2, NULL);
-	if (e == ERROR_OPERATION_ABORTED)
-		return EXIT_INTR;
-	CloseHandle(r);
-	CloseHandle(w);
-	struct part *bad = snk->err ? snk : src->err ? src : NULL;
-	int status = EXIT_OK;
-	if (bad != NULL) {
-		say_winerr(bad->err, "bench: anonymous pipe: %s", bad->text);
-		status = EXIT_FAIL;
-	} else {
-		ZeroMemory(out, offsetof(struct run_out, samples));
-		out->down_done = snk->done;
-		out->down_s = (snk->t1 - snk->t0) / 1e6;
-	}
-	free(pp);
-	return status;
-}
 
 /* ---- output ---- */
 
@@ -380,23 +164,14 @@ text_json_str(struct text *t, const char *s)
 /* ---- the command ---- */
 
 struct opts {
-	DWORD sizes[MAX_SIZES];
-	int nsizes;
-	uint64_t bytes;
-	long long time_ms;      /* -1: not given */
-	int repeat;
-	int modes;              /* 1 byte, 2 message */
-	int tests;              /* TS_* */
-	uint64_t count;
-	DWORD ping_size;
-	DWORD buffer;           /* 0: the I/O size */
-	int overlapped, json, serve, remote, verbose, quiet;
+	struct plan plan;       /* what to measure (bench_client.h) */
+	int json, serve, remote, verbose, quiet;
 	long long max_clients;
 	long long wait_ms;
 };
 
 static int
-parse_sizes(const char *s, struct opts *o, char *err, size_t errlen)
+parse_sizes(const char *s, struct plan *o, char *err, size_t errlen)
 {
 	char item[64];
 	o->nsizes = 0;
@@ -490,41 +265,15 @@ progress_clear(struct progress *pg)
 	pg->shown = 0;
 }
 
-/* The figures collected, in order, for the table or the JSON. */
-struct bench {
-	struct opts *o;
-	struct client *c;
+/* What the command keeps while the figures come (struct bench's ctx). */
+struct report {
+	const struct opts *o;
 	struct progress pg;
-	struct row *rows;
-	int nrows, caprows;
 	int printed_header;     /* which table's header was printed last */
-	int done, total;        /* figures measured so far, and in all */
 };
 
-static struct row *
-new_row(struct bench *b, const char *test, const char *mode, DWORD size,
-    DWORD buffer, int ov)
-{
-	if (b->nrows == b->caprows) {
-		int cap = b->caprows ? b->caprows * 2 : 16;
-		struct row *r = realloc(b->rows, (size_t)cap * sizeof *r);
-		if (r == NULL)
-			return NULL;
-		b->rows = r;
-		b->caprows = cap;
-	}
-	struct row *r = &b->rows[b->nrows++];
-	ZeroMemory(r, sizeof *r);
-	r->test = test;
-	r->mode = mode;
-	r->size = size;
-	r->buffer = buffer;
-	r->ov = ov;
-	return r;
-}
-
 static void
-print_row(struct bench *b, struct row *r)
+print_row(struct report *b, const struct row *r)
 {
 	char line[256], sz[32], bf[32];
 	struct stats st;
@@ -574,120 +323,22 @@ print_row(struct bench *b, struct row *r)
 	print_stdout(line);
 }
 
-/*
- * Measures one figure: a warm-up run, then --repeat runs. TEST 0 is the
- * anonymous pipe. Fills R (and R2, the other direction of T_BOTH).
- */
-static int
-measure(struct bench *b, enum test test, int msg, DWORD size, struct row *r,
-    struct row *r2)
+/* bench_client's callback before each run: the progress line. */
+static void
+show_run(struct bench *b, const struct row *r, int run)
 {
-	struct opts *o = b->o;
-	/* Anonymous pipes cannot be overlapped. */
-	int ov = test != 0 && (test == T_BOTH || o->overlapped);
-	DWORD buffer = o->buffer ? o->buffer : test == T_ECHO ? 65536 : size;
-	uint64_t amount = test == T_ECHO ? o->count : o->bytes;
-	struct run_out out;
-	int rc;
+	struct report *rep = b->ctx;
+	progress(&rep->pg, "bench: %d/%d %s %s %s%s, run %d of %d",
+	    b->done + 1, b->total, r->test[0] == 'b' ? "both" : r->test,
+	    r->mode, size_text(r->size, (char[32]){ 0 }, 32),
+	    run < 0 ? " (warm-up)" : "", run + 1, b->plan->repeat);
+}
 
-	r->buffer = buffer;
-	r->ov = ov;
-	if (r2 != NULL) {
-		r2->buffer = buffer;
-		r2->ov = ov;
-	}
-	if (o->time_ms >= 0)
-		amount = test == T_ECHO ? 200 : 8u << 20;       /* calibration */
-	out.samples = NULL;
-	for (int run = -1; run < o->repeat; run++) {
-		if (interrupted())
-			return EXIT_INTR;
-		if (test == T_ECHO) {
-			/* Room for this run's round trips, and for all of them. */
-			double *p = realloc(out.samples, (size_t)amount * sizeof *p);
-			double *q = run < 0 ? r->lat : realloc(r->lat,
-			    (r->nlat + (size_t)amount) * sizeof *q);
-			if (p != NULL)
-				out.samples = p;
-			if (q != NULL)
-				r->lat = q;
-			if (p == NULL || (run >= 0 && q == NULL)) {
-				free(out.samples);
-				say("bench: out of memory");
-				return EXIT_FAIL;
-			}
-		}
-		progress(&b->pg, "bench: %d/%d %s %s %s%s, run %d of %d",
-		    b->done + 1, b->total, r->test[0] == 'b' ? "both" : r->test,
-		    r->mode, size_text(size, (char[32]){ 0 }, 32),
-		    run < 0 ? " (warm-up)" : "", run + 1, o->repeat);
-		rc = test == 0 ? anon_run(size, buffer, amount, &out)
-		    : client_run(b->c, test, msg, size, buffer, ov, amount, &out);
-		if (rc != 0) {
-			progress_clear(&b->pg);
-			/* Interrupted, a ping part may still write its samples. */
-			if (rc != EXIT_INTR)
-				free(out.samples);
-			return rc;
-		}
-		uint64_t got = test == T_UP ? out.up_done : out.down_done;
-		double secs = test == T_UP ? out.up_s : out.down_s;
-		if (got != amount || (test == T_BOTH && out.up_done != amount)) {
-			progress_clear(&b->pg);
-			say("bench: %s %s %lu: %llu of %llu verified", r->test, r->mode,
-			    (unsigned long)size, (unsigned long long)got,
-			    (unsigned long long)amount);
-			free(out.samples);
-			return EXIT_FAIL;
-		}
-		/* A clock that did not move (a tiny run) is not a division by 0. */
-		if (secs <= 0)
-			secs = 1e-9;
-		if (out.up_s <= 0)
-			out.up_s = 1e-9;
-		if (out.down_s <= 0)
-			out.down_s = 1e-9;
-		if (run < 0) {
-			/* The warm-up sets the volume for --time. */
-			if (o->time_ms >= 0) {
-				double per_s = (double)amount / secs;
-				double want = per_s * (double)o->time_ms / 1000.0;
-				if (test == T_ECHO) {
-					amount = want < 10 ? 10 : want > 10000000 ? 10000000
-					    : (uint64_t)want;
-				} else {
-					amount = want < size ? size : (uint64_t)want;
-					amount -= amount % size;
-				}
-			}
-			continue;
-		}
-		if (test == T_ECHO) {
-			struct stats st;
-			memcpy(r->lat + r->nlat, out.samples, (size_t)amount * sizeof *r->lat);
-			if (stats_compute(out.samples, (size_t)amount, &st) == 0)
-				r->lat_median[r->nruns] = st.median;
-			r->nlat += (size_t)amount;
-			r->rate[r->nruns] = (double)amount / secs;
-		} else if (test == T_BOTH) {
-			r->rate[r->nruns] = (double)out.up_done / 1048576.0 / out.up_s;
-			r2->rate[r2->nruns] = (double)out.down_done / 1048576.0 / out.down_s;
-			r2->verified[r2->nruns++] = out.down_done;
-			got = out.up_done;
-		} else {
-			r->rate[r->nruns] = (double)got / 1048576.0 / secs;
-		}
-		r->verified[r->nruns++] = got;
-		r->bytes = amount;
-		if (r2 != NULL)
-			r2->bytes = amount;
-	}
-	free(out.samples);
-	b->done++;
-	print_row(b, r);
-	if (r2 != NULL)
-		print_row(b, r2);
-	return 0;
+/* bench_client's callback once a figure is measured: its table row. */
+static void
+show_figure(struct bench *b, const struct row *r)
+{
+	print_row(b->ctx, r);
 }
 
 static void
@@ -715,12 +366,12 @@ print_json(struct bench *b, const char *name, int local)
 	text_add(&t, "{\n  \"pipe\": ");
 	text_json_str(&t, name);
 	text_add(&t, ",\n  \"server\": \"%s\",\n  \"warmup_runs\": 1,\n"
-	    "  \"runs\": %d,\n", local ? "local" : "remote", b->o->repeat);
+	    "  \"runs\": %d,\n", local ? "local" : "remote", b->plan->repeat);
 	for (int g = 0; g < 3; g++) {
 		text_add(&t, "  \"%s\": [", groups[g]);
 		int first = 1;
 		for (int i = 0; i < b->nrows; i++) {
-			struct row *r = &b->rows[i];
+			const struct row *r = &b->rows[i];
 			int ping = strcmp(r->test, "ping") == 0;
 			int anon = strcmp(r->test, "anon") == 0;
 			if (r->nruns == 0 || (g == 1) != ping || (g == 2) != anon)
@@ -764,54 +415,6 @@ print_json(struct bench *b, const char *name, int local)
 	return rc;
 }
 
-/* Opens the control pipe NAME as a client, waiting as -w says. */
-static HANDLE
-open_ctl(const char *name, long long wait_ms, int *status)
-{
-	wchar_t *w = utf8_to_wide(name);
-	ULONGLONG start = GetTickCount64();
-	if (w == NULL) {
-		say_winerr(GetLastError(), "bench %s", name);
-		*status = EXIT_FAIL;
-		return NULL;
-	}
-	for (;;) {
-		HANDLE h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, 0, NULL,
-		    OPEN_EXISTING,
-		    FILE_FLAG_OVERLAPPED |      /* waits include Ctrl-C */
-		    SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION,
-		    NULL);
-		if (h != INVALID_HANDLE_VALUE) {
-			free(w);
-			DWORD mode = PIPE_READMODE_MESSAGE;
-			if (!SetNamedPipeHandleState(h, &mode, NULL, NULL)) {
-				say("bench %s: not a bench server (a byte-type pipe)", name);
-				CloseHandle(h);
-				*status = EXIT_FAIL;
-				return NULL;
-			}
-			return h;
-		}
-		DWORD e = GetLastError();
-		ULONGLONG waited = GetTickCount64() - start;
-		int retry = (e == ERROR_PIPE_BUSY || e == ERROR_FILE_NOT_FOUND) &&
-		    (wait_ms < 0 || waited < (ULONGLONG)wait_ms);
-		if (!retry) {
-			say_winerr(e, "bench: connect %s", name);
-			*status = winerr_exit_code(e);
-			free(w);
-			return NULL;
-		}
-		if (e == ERROR_PIPE_BUSY)
-			(void)WaitNamedPipeW(w, 100);
-		else if (WaitForSingleObject(interrupt_event(), 100) == WAIT_OBJECT_0) {
-			*status = EXIT_INTR;
-			free(w);
-			return NULL;
-		}
-	}
-}
-
 /* A line of the server's, for -v or a session's failure. */
 static void
 say_line(const char *line)
@@ -850,90 +453,60 @@ run_server(struct opts *o, const char *name)
 static int
 run_client(struct opts *o, const char *name, int local)
 {
+	const struct plan *p = &o->plan;
 	struct client c = { .name = name };
-	struct bench b = { .o = o, .c = &c };
+	struct report rep = { .o = o };
+	struct bench b = { .plan = p, .c = &c, .on_run = show_run,
+	    .on_figure = show_figure, .ctx = &rep };
 	int status = EXIT_OK;
-	static const char *const modes[2] = { "byte", "message" };
-	DWORD mode_out = 0;
+	char err[1024];
+	DWORD mode_out = 0, e;
 
 	if (!o->quiet && GetConsoleMode(GetStdHandle(STD_ERROR_HANDLE), &mode_out))
-		b.pg.on = 1;
-	b.pg.start = now_us();
+		rep.pg.on = 1;
+	rep.pg.start = now_us();
 
-	int pipes = o->tests & (TS_ONEWAY | TS_BOTH | TS_LATENCY);
-	if (pipes) {
-		c.ctl = open_ctl(name, local ? 0 : o->wait_ms, &status);
-		if (c.ctl == NULL)
-			return status;
+	if (p->tests & (TS_ONEWAY | TS_BOTH | TS_LATENCY)) {
+		c.ctl = open_ctl(name, local ? 0 : o->wait_ms, &e, err, sizeof err);
+		if (c.ctl == NULL) {
+			if (e == ERROR_OPERATION_ABORTED)
+				return EXIT_INTR;
+			say("%s", err);
+			return winerr_exit_code(e);
+		}
 	}
-	int nm = (o->modes & 1) + ((o->modes & 2) >> 1);
-	b.total = nm * o->nsizes * (((o->tests & TS_ONEWAY) ? 2 : 0) +
-	    ((o->tests & TS_BOTH) ? 1 : 0)) + ((o->tests & TS_LATENCY) ? nm : 0) +
-	    ((o->tests & TS_ANON) ? o->nsizes : 0);
 	if (!o->json && !o->quiet) {
 		char head[600], vol[32];
-		if (o->time_ms >= 0)
-			snprintf(vol, sizeof vol, "about %lld.%03lld s", o->time_ms / 1000,
-			    o->time_ms % 1000);
+		if (p->time_ms >= 0)
+			snprintf(vol, sizeof vol, "about %lld.%03lld s", p->time_ms / 1000,
+			    p->time_ms % 1000);
 		else
-			size_text(o->bytes, vol, sizeof vol);
+			size_text(p->bytes, vol, sizeof vol);
 		snprintf(head, sizeof head, "pipecat bench: %s (%s)\n"
 		    "%s a run, %d runs after 1 warm-up; the median, the range, and\n"
 		    "the spread (max - min) / median; %s I/O%s\n", name,
 		    local ? "served by this process" : "remote server", vol,
-		    o->repeat, o->overlapped ? "overlapped" : "synchronous",
-		    o->overlapped ? "" : " (both ways at once: overlapped)");
+		    p->repeat, p->overlapped ? "overlapped" : "synchronous",
+		    p->overlapped ? "" : " (both ways at once: overlapped)");
 		status = print_stdout(head);
 	}
-
-	for (int m = 0; m < 2 && status == EXIT_OK; m++) {
-		if (!(o->modes & (1 << m)))
-			continue;
-		for (int i = 0; i < o->nsizes && status == EXIT_OK; i++) {
-			DWORD sz = o->sizes[i];
-			struct row *r;
-			if (o->tests & TS_ONEWAY) {
-				if ((r = new_row(&b, "up", modes[m], sz, 0, 0)) == NULL ||
-				    (status = measure(&b, T_UP, m, sz, r, NULL)) != 0)
-					break;
-				if ((r = new_row(&b, "down", modes[m], sz, 0, 0)) == NULL ||
-				    (status = measure(&b, T_DOWN, m, sz, r, NULL)) != 0)
-					break;
-			}
-			if (o->tests & TS_BOTH) {
-				struct row *r2;
-				if ((r = new_row(&b, "both-up", modes[m], sz, 0, 0)) == NULL ||
-				    (r2 = new_row(&b, "both-down", modes[m], sz, 0, 0)) == NULL) {
-					status = EXIT_FAIL;
-					break;
-				}
-				/* new_row may have moved the array. */
-				r = &b.rows[b.nrows - 2];
-				if ((status = measure(&b, T_BOTH, m, sz, r, r2)) != 0)
-					break;
-			}
-		}
-		if (status == EXIT_OK && (o->tests & TS_LATENCY)) {
-			struct row *r = new_row(&b, "ping", modes[m], o->ping_size, 0, 0);
-			status = r == NULL ? EXIT_FAIL
-			    : measure(&b, T_ECHO, m, o->ping_size, r, NULL);
+	if (status == EXIT_OK && (e = bench_run(&b, err, sizeof err)) != 0) {
+		progress_clear(&rep.pg);
+		if (e == ERROR_OPERATION_ABORTED) {
+			status = EXIT_INTR;
+		} else {
+			say("%s", err);
+			status = EXIT_FAIL;
 		}
 	}
-	for (int i = 0; i < o->nsizes && status == EXIT_OK &&
-	    (o->tests & TS_ANON); i++) {
-		struct row *r = new_row(&b, "anon", "byte", o->sizes[i], 0, 0);
-		status = r == NULL ? EXIT_FAIL : measure(&b, 0, 0, o->sizes[i], r, NULL);
-	}
-	progress_clear(&b.pg);
+	progress_clear(&rep.pg);
 	if (c.ctl != NULL)
 		CloseHandle(c.ctl);
 	if (status == EXIT_OK && o->json)
 		status = print_json(&b, name, local);
 	if (status == EXIT_INTR)
 		return status;  /* parts may still run; the process is ending */
-	for (int i = 0; i < b.nrows; i++)
-		free(b.rows[i].lat);
-	free(b.rows);
+	bench_free(&b);
 	return status;
 }
 
@@ -963,10 +536,13 @@ cmd_bench(int argc, char **argv)
 	};
 	static const char *const mode_words[] = { "byte", "message", "both", NULL };
 	struct opts o = {
-		.sizes = { 4096, 16384, 65536, 262144, 1048576 }, .nsizes = 5,
-		.bytes = 32u << 20, .time_ms = -1, .repeat = 3, .modes = 3,
-		.tests = TS_ONEWAY | TS_BOTH | TS_LATENCY | TS_ANON,
-		.count = 2000, .ping_size = 64, .wait_ms = 0,
+		.plan = {
+			.sizes = { 4096, 16384, 65536, 262144, 1048576 }, .nsizes = 5,
+			.bytes = 32u << 20, .time_ms = -1, .repeat = 3, .modes = 3,
+			.tests = TS_ONEWAY | TS_BOTH | TS_LATENCY | TS_ANON,
+			.count = 2000, .ping_size = 64,
+		},
+		.wait_ms = 0,
 	};
 	int bytes_given = 0, client_only = 0, server_only = 0;
 	char err[1024];
@@ -981,53 +557,53 @@ cmd_bench(int argc, char **argv)
 			client_only = opt;
 		switch (opt) {
 		case 's':
-			if (parse_sizes(optarg, &o, err, sizeof err) != 0)
+			if (parse_sizes(optarg, &o.plan, err, sizeof err) != 0)
 				return usage_error("bench", "%s", err);
 			break;
 		case 'n':
 			if (opt_bytes("--bytes", optarg, 1, 1LL << 40, &v, err, sizeof err) != 0)
 				return usage_error("bench", "%s", err);
-			o.bytes = (uint64_t)v;
+			o.plan.bytes = (uint64_t)v;
 			bytes_given = 1;
 			break;
 		case 't':
-			if (opt_seconds("--time", optarg, 0, &o.time_ms, err, sizeof err) != 0)
+			if (opt_seconds("--time", optarg, 0, &o.plan.time_ms, err, sizeof err) != 0)
 				return usage_error("bench", "%s", err);
-			if (o.time_ms < 10)
+			if (o.plan.time_ms < 10)
 				return usage_error("bench", "--time: \"%s\" is less than "
 				    "the 0.01 s a run needs", optarg);
 			break;
 		case 'r':
 			if (opt_count("--repeat", optarg, 1, 1000, &v, err, sizeof err) != 0)
 				return usage_error("bench", "%s", err);
-			o.repeat = (int)v;
+			o.plan.repeat = (int)v;
 			break;
 		case OPT_B_MODE:
 			if ((i = opt_choice("--mode", optarg, mode_words, err, sizeof err)) < 0)
 				return usage_error("bench", "%s", err);
-			o.modes = i + 1;
+			o.plan.modes = i + 1;
 			break;
 		case OPT_B_TESTS:
-			if (parse_tests(optarg, &o.tests, err, sizeof err) != 0)
+			if (parse_tests(optarg, &o.plan.tests, err, sizeof err) != 0)
 				return usage_error("bench", "%s", err);
 			break;
 		case 'c':
 			if (opt_count("--count", optarg, 1, 1000000, &v, err, sizeof err) != 0)
 				return usage_error("bench", "%s", err);
-			o.count = (uint64_t)v;
+			o.plan.count = (uint64_t)v;
 			break;
 		case OPT_B_PING_SIZE:
 			if (opt_bytes("--ping-size", optarg, 1, MAX_SIZE, &v, err, sizeof err) != 0)
 				return usage_error("bench", "%s", err);
-			o.ping_size = (DWORD)v;
+			o.plan.ping_size = (DWORD)v;
 			break;
 		case OPT_B_BUFFER:
 			if (opt_bytes("--buffer", optarg, 1, 64LL << 20, &v, err, sizeof err) != 0)
 				return usage_error("bench", "%s", err);
-			o.buffer = (DWORD)v;
+			o.plan.buffer = (DWORD)v;
 			break;
 		case OPT_B_OVERLAPPED:
-			o.overlapped = 1;
+			o.plan.overlapped = 1;
 			break;
 		case OPT_B_JSON:
 			o.json = 1;
@@ -1066,7 +642,7 @@ cmd_bench(int argc, char **argv)
 	/* Every conflict, in one place. */
 	if (o.verbose && o.quiet)
 		return usage_error("bench", "--quiet and -v cannot be combined");
-	if (o.time_ms >= 0 && bytes_given)
+	if (o.plan.time_ms >= 0 && bytes_given)
 		return usage_error("bench", "--time and --bytes cannot be combined");
 	if (o.serve && client_only) {
 		const char *word = "?";
@@ -1117,7 +693,7 @@ cmd_bench(int argc, char **argv)
 		return run_server(&o, name);
 	if (!local)
 		return run_client(&o, name, 0);
-	if (!(o.tests & (TS_ONEWAY | TS_BOTH | TS_LATENCY)))
+	if (!(o.plan.tests & (TS_ONEWAY | TS_BOTH | TS_LATENCY)))
 		return run_client(&o, name, 1);        /* no pipe to serve */
 
 	/* Serve a private name on a thread, and be its client. */
