@@ -39,6 +39,7 @@
 #include "bench_wire.h"
 #include "cli.h"
 #include "interrupt.h"
+#include "json.h"
 #include "opts.h"
 #include "command.h"
 #include "pipecat.h"
@@ -115,6 +116,26 @@ struct text {
 	int oom;
 };
 
+/* Makes room in T for N more bytes and a NUL. Returns 0, or -1 out of
+ * memory (then T is marked so and takes nothing more). */
+static int
+text_room(struct text *t, size_t n)
+{
+	if (t->oom)
+		return -1;
+	if (t->p != NULL && t->len + n < t->cap)
+		return 0;
+	size_t cap = (t->cap + n + 1) * 2;
+	char *q = realloc(t->p, cap);
+	if (q == NULL) {
+		t->oom = 1;
+		return -1;
+	}
+	t->p = q;
+	t->cap = cap;
+	return 0;
+}
+
 static void
 text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -133,32 +154,19 @@ text_add(struct text *t, const char *fmt, ...)
 			t->len += (size_t)n;
 			return;
 		}
-		size_t cap = (t->cap + (size_t)n + 1) * 2;
-		char *q = realloc(t->p, cap);
-		if (q == NULL) {
-			t->oom = 1;
+		if (text_room(t, (size_t)n) != 0)
 			return;
-		}
-		t->p = q;
-		t->cap = cap;
 	}
 }
 
-/* S as a JSON string (names hold backslashes). */
+/* S as a JSON string, as every --json writes one (json.h): names hold
+ * backslashes, and on a hostile machine controls or broken UTF-8. */
 static void
 text_json_str(struct text *t, const char *s)
 {
-	text_add(t, "\"");
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			text_add(t, "\\%c", ch);
-		else if (ch < 0x20)
-			text_add(t, "\\u%04x", ch);
-		else
-			text_add(t, "%c", ch);
-	}
-	text_add(t, "\"");
+	size_t n = json_quote(s, NULL, 0);
+	if (text_room(t, n) == 0)
+		t->len += json_quote(s, t->p + t->len, t->cap - t->len);
 }
 
 /* ---- the command ---- */
