@@ -1,28 +1,28 @@
 /*
- * bench: an iperf for pipes. Measures throughput one way and both ways at
- * once, byte and message mode, for a list of I/O sizes; round-trip latency;
- * and anonymous-pipe throughput (the path spawn uses).
+ * bench: an iperf for pipes (the man page's bench section). Measures
+ * throughput one way and both ways at once, byte and message mode, for a
+ * list of I/O sizes; round-trip latency; and anonymous-pipe throughput
+ * (the path spawn uses).
  *
  * Two processes (or one playing both parts) talk over a control pipe: the
- * client connects to NAME (served by `pipecat bench --serve NAME`; without
+ * client connects to NAME, served by `pipecat bench --serve NAME`; without
  * NAME, bench serves a private name on a thread of its own and is its own
- * client, through the very same code: bench_server.c). For each run the client sends a
- * header on the control pipe; the server creates a fresh data pipe
- * NAME-SEQ of the asked type, buffer size and kind of handle, answers with
- * SEQ, and both ends run their part on it; the server then sends back what
- * it verified (or why it failed) on the control pipe. A fresh pipe per run
- * means every row gets the buffer size it names, on a remote server too,
- * and no run inherits another's state.
+ * client, through the very same code. The mechanism is in four modules:
+ *   bench_wire.h    the control protocol: a fresh data pipe per run;
+ *   bench_part.c    the threads that move the pattern and verify it;
+ *   bench_server.c  --serve and the private server;
+ *   bench_client.c  running the runs and collecting each figure's runs.
+ * This file is the command: its usage text, its options and their
+ * conflicts, the exit codes, and the report: the header, the table
+ * printed row by row as the figures come, the JSON, and the progress
+ * line on a console. It alone prints. The modules return their failures
+ * as text, and tell what happens through callbacks that run on the main
+ * thread: the client's before each run and after each figure, the
+ * server's for -v lines (the private server is quiet).
  *
- * Honest measuring: the pattern, its verification and who holds the
- * clock are the parts' (bench_part.c); the control protocol is
- * bench_wire.h's. Every figure has one warm-up run that is not counted
- * (with --time it calibrates the volume), then --repeat runs; the table
- * gives their median and the spread (max - min) / median.
- *
- * Threads: the main thread decides and waits (on the parts' threads, the
- * control pipe and Ctrl-C at once); each part of a run is one thread
- * (bench_part.h says who writes what, and why parts live on the heap).
+ * A figure is the median of --repeat runs after a warm-up that is not
+ * counted, with the spread (max - min) / median beside it, so that a
+ * reader sees how far to trust it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,7 +38,6 @@
 #include "bench_server.h"
 #include "bench_wire.h"
 #include "cli.h"
-#include "interrupt.h"
 #include "json.h"
 #include "opts.h"
 #include "command.h"
@@ -89,7 +88,65 @@ enum {
 	OPT_B_ALLOW_REMOTE, OPT_B_QUIET
 };
 
-/* ---- output ---- */
+/* ---- the options ---- */
+
+struct opts {
+	struct plan plan;       /* what to measure (bench_client.h) */
+	int json, serve, remote, verbose, quiet;
+	long long max_clients;
+	long long wait_ms;
+};
+
+static int
+parse_sizes(const char *s, struct plan *o, char *err, size_t errlen)
+{
+	char item[64];
+	o->nsizes = 0;
+	for (const char *p = s;;) {
+		size_t k = strcspn(p, ",");
+		if (k >= sizeof item || o->nsizes == MAX_SIZES) {
+			snprintf(err, errlen, "--size: at most %d sizes of a few "
+			    "characters each", MAX_SIZES);
+			return -1;
+		}
+		memcpy(item, p, k);
+		item[k] = '\0';
+		long long v;
+		if (opt_bytes("--size", item, 1, MAX_SIZE, &v, err, errlen) != 0)
+			return -1;
+		o->sizes[o->nsizes++] = (DWORD)v;
+		if (p[k] == '\0')
+			return 0;
+		p += k + 1;
+	}
+}
+
+static int
+parse_tests(const char *s, int *tests, char *err, size_t errlen)
+{
+	static const char *const words[] = { "oneway", "both", "latency", "anon", NULL };
+	char item[64];
+	*tests = 0;
+	for (const char *p = s;;) {
+		size_t k = strcspn(p, ",");
+		if (k >= sizeof item) {
+			snprintf(err, errlen, "--tests: \"%.20s...\" is not one of "
+			    "oneway, both, latency, anon", p);
+			return -1;
+		}
+		memcpy(item, p, k);
+		item[k] = '\0';
+		int i = opt_choice("--tests", item, words, err, errlen);
+		if (i < 0)
+			return -1;
+		*tests |= 1 << i;
+		if (p[k] == '\0')
+			return 0;
+		p += k + 1;
+	}
+}
+
+/* ---- the report ---- */
 
 /* "4 KiB", "1 MiB", "64 B", "1.5 KiB". */
 static const char *
@@ -107,6 +164,128 @@ size_text(uint64_t v, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%.1f %s", d, unit[u]);
 	return buf;
+}
+
+/* Progress on a console stderr, once the bench has run a second. */
+struct progress {
+	int on;                 /* stderr is a console and not --quiet */
+	double start;
+	int shown;
+};
+
+static void
+progress(struct progress *pg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+progress(struct progress *pg, const char *fmt, ...)
+{
+	if (!pg->on || now_us() - pg->start < 1e6)
+		return;
+	char line[160];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line + 1, sizeof line - 2, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	line[0] = '\r';
+	size_t len = strlen(line);
+	/* Pad to clear a longer previous line. */
+	while (len < 79)
+		line[len++] = ' ';
+	line[len] = '\0';
+	write_text(GetStdHandle(STD_ERROR_HANDLE), line, len);
+	pg->shown = 1;
+}
+
+static void
+progress_clear(struct progress *pg)
+{
+	if (!pg->shown)
+		return;
+	char line[82];
+	memset(line + 1, ' ', 79);
+	line[0] = '\r';
+	line[80] = '\r';
+	line[81] = '\0';
+	write_text(GetStdHandle(STD_ERROR_HANDLE), line, 81);
+	pg->shown = 0;
+}
+
+/* What the command keeps while the figures come (struct bench's ctx). */
+struct report {
+	const struct opts *o;
+	struct progress pg;
+	int printed_header;     /* which table's header was printed last */
+};
+
+static void
+print_row(struct report *rep, const struct row *r)
+{
+	char line[256], sz[32], bf[32];
+	struct stats st;
+	double v[1000];
+	int ping = strcmp(r->test, "ping") == 0;
+
+	if (rep->o->json || r->nruns == 0)
+		return;
+	progress_clear(&rep->pg);
+	int kind = ping ? 2 : 1;
+	if (rep->printed_header != kind) {
+		print_stdout(ping
+		    ? "\nlatency    mode        size   median µs     p99 µs   round trips/s   spread\n"
+		    : "\nthroughput mode        size     buffer  median MiB/s     min..max MiB/s   spread\n");
+		rep->printed_header = kind;
+	}
+	size_text(r->size, sz, sizeof sz);
+	size_text(r->buffer, bf, sizeof bf);
+	if (ping) {
+		struct stats lat;
+		double *all = malloc(r->nlat * sizeof *all);
+		if (all == NULL)
+			return;
+		memcpy(all, r->lat, r->nlat * sizeof *all);
+		memcpy(v, r->lat_median, (size_t)r->nruns * sizeof *v);
+		if (stats_compute(all, r->nlat, &lat) != 0 ||
+		    stats_compute(v, (size_t)r->nruns, &st) != 0) {
+			free(all);
+			return;
+		}
+		free(all);
+		memcpy(v, r->rate, (size_t)r->nruns * sizeof *v);
+		struct stats rt;
+		stats_compute(v, (size_t)r->nruns, &rt);
+		snprintf(line, sizeof line, "%-10s %-7s %9s %11.1f %10.1f %15.0f %7.1f%%\n",
+		    "ping-pong", r->mode, sz, lat.median, lat.p99, rt.median,
+		    st.spread * 100.0);
+	} else {
+		memcpy(v, r->rate, (size_t)r->nruns * sizeof *v);
+		if (stats_compute(v, (size_t)r->nruns, &st) != 0)
+			return;
+		char mm[64];
+		snprintf(mm, sizeof mm, "%.1f..%.1f", st.min, st.max);
+		snprintf(line, sizeof line, "%-10s %-7s %9s %10s %13.1f %18s %7.1f%%\n",
+		    r->test, r->mode, sz, bf, st.median, mm, st.spread * 100.0);
+	}
+	print_stdout(line);
+}
+
+/* bench_client's callback before each run: the progress line. */
+static void
+show_run(struct bench *b, const struct row *r, int run)
+{
+	struct report *rep = b->ctx;
+	progress(&rep->pg, "bench: %d/%d %s %s %s%s, run %d of %d",
+	    b->done + 1, b->total, r->test[0] == 'b' ? "both" : r->test,
+	    r->mode, size_text(r->size, (char[32]){ 0 }, 32),
+	    run < 0 ? " (warm-up)" : "", run + 1, b->plan->repeat);
+}
+
+/* bench_client's callback once a figure is measured: its table row. */
+static void
+show_figure(struct bench *b, const struct row *r)
+{
+	print_row(b->ctx, r);
 }
 
 /* A growing text buffer for the JSON document. */
@@ -167,186 +346,6 @@ text_json_str(struct text *t, const char *s)
 	size_t n = json_quote(s, NULL, 0);
 	if (text_room(t, n) == 0)
 		t->len += json_quote(s, t->p + t->len, t->cap - t->len);
-}
-
-/* ---- the command ---- */
-
-struct opts {
-	struct plan plan;       /* what to measure (bench_client.h) */
-	int json, serve, remote, verbose, quiet;
-	long long max_clients;
-	long long wait_ms;
-};
-
-static int
-parse_sizes(const char *s, struct plan *o, char *err, size_t errlen)
-{
-	char item[64];
-	o->nsizes = 0;
-	for (const char *p = s;;) {
-		size_t k = strcspn(p, ",");
-		if (k >= sizeof item || o->nsizes == MAX_SIZES) {
-			snprintf(err, errlen, "--size: at most %d sizes of a few "
-			    "characters each", MAX_SIZES);
-			return -1;
-		}
-		memcpy(item, p, k);
-		item[k] = '\0';
-		long long v;
-		if (opt_bytes("--size", item, 1, MAX_SIZE, &v, err, errlen) != 0)
-			return -1;
-		o->sizes[o->nsizes++] = (DWORD)v;
-		if (p[k] == '\0')
-			return 0;
-		p += k + 1;
-	}
-}
-
-static int
-parse_tests(const char *s, int *tests, char *err, size_t errlen)
-{
-	static const char *const words[] = { "oneway", "both", "latency", "anon", NULL };
-	char item[64];
-	*tests = 0;
-	for (const char *p = s;;) {
-		size_t k = strcspn(p, ",");
-		if (k >= sizeof item) {
-			snprintf(err, errlen, "--tests: \"%.20s...\" is not one of "
-			    "oneway, both, latency, anon", p);
-			return -1;
-		}
-		memcpy(item, p, k);
-		item[k] = '\0';
-		int i = opt_choice("--tests", item, words, err, errlen);
-		if (i < 0)
-			return -1;
-		*tests |= 1 << i;
-		if (p[k] == '\0')
-			return 0;
-		p += k + 1;
-	}
-}
-
-/* Progress on a console stderr, once the bench has run a second. */
-struct progress {
-	int on;                 /* stderr is a console and not --quiet */
-	double start;
-	int shown;
-};
-
-static void
-progress(struct progress *pg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-progress(struct progress *pg, const char *fmt, ...)
-{
-	if (!pg->on || now_us() - pg->start < 1e6)
-		return;
-	char line[160];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(line + 1, sizeof line - 2, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	line[0] = '\r';
-	size_t len = strlen(line);
-	/* Pad to clear a longer previous line. */
-	while (len < 79)
-		line[len++] = ' ';
-	line[len] = '\0';
-	write_text(GetStdHandle(STD_ERROR_HANDLE), line, len);
-	pg->shown = 1;
-}
-
-static void
-progress_clear(struct progress *pg)
-{
-	if (!pg->shown)
-		return;
-	char line[82];
-	memset(line + 1, ' ', 79);
-	line[0] = '\r';
-	line[80] = '\r';
-	line[81] = '\0';
-	write_text(GetStdHandle(STD_ERROR_HANDLE), line, 81);
-	pg->shown = 0;
-}
-
-/* What the command keeps while the figures come (struct bench's ctx). */
-struct report {
-	const struct opts *o;
-	struct progress pg;
-	int printed_header;     /* which table's header was printed last */
-};
-
-static void
-print_row(struct report *b, const struct row *r)
-{
-	char line[256], sz[32], bf[32];
-	struct stats st;
-	double v[1000];
-	int ping = strcmp(r->test, "ping") == 0;
-
-	if (b->o->json || r->nruns == 0)
-		return;
-	progress_clear(&b->pg);
-	int kind = ping ? 2 : 1;
-	if (b->printed_header != kind) {
-		print_stdout(ping
-		    ? "\nlatency    mode        size   median µs     p99 µs   round trips/s   spread\n"
-		    : "\nthroughput mode        size     buffer  median MiB/s     min..max MiB/s   spread\n");
-		b->printed_header = kind;
-	}
-	size_text(r->size, sz, sizeof sz);
-	size_text(r->buffer, bf, sizeof bf);
-	if (ping) {
-		struct stats lat;
-		double *all = malloc(r->nlat * sizeof *all);
-		if (all == NULL)
-			return;
-		memcpy(all, r->lat, r->nlat * sizeof *all);
-		memcpy(v, r->lat_median, (size_t)r->nruns * sizeof *v);
-		if (stats_compute(all, r->nlat, &lat) != 0 ||
-		    stats_compute(v, (size_t)r->nruns, &st) != 0) {
-			free(all);
-			return;
-		}
-		free(all);
-		memcpy(v, r->rate, (size_t)r->nruns * sizeof *v);
-		struct stats rt;
-		stats_compute(v, (size_t)r->nruns, &rt);
-		snprintf(line, sizeof line, "%-10s %-7s %9s %11.1f %10.1f %15.0f %7.1f%%\n",
-		    "ping-pong", r->mode, sz, lat.median, lat.p99, rt.median,
-		    st.spread * 100.0);
-	} else {
-		memcpy(v, r->rate, (size_t)r->nruns * sizeof *v);
-		if (stats_compute(v, (size_t)r->nruns, &st) != 0)
-			return;
-		char mm[64];
-		snprintf(mm, sizeof mm, "%.1f..%.1f", st.min, st.max);
-		snprintf(line, sizeof line, "%-10s %-7s %9s %10s %13.1f %18s %7.1f%%\n",
-		    r->test, r->mode, sz, bf, st.median, mm, st.spread * 100.0);
-	}
-	print_stdout(line);
-}
-
-/* bench_client's callback before each run: the progress line. */
-static void
-show_run(struct bench *b, const struct row *r, int run)
-{
-	struct report *rep = b->ctx;
-	progress(&rep->pg, "bench: %d/%d %s %s %s%s, run %d of %d",
-	    b->done + 1, b->total, r->test[0] == 'b' ? "both" : r->test,
-	    r->mode, size_text(r->size, (char[32]){ 0 }, 32),
-	    run < 0 ? " (warm-up)" : "", run + 1, b->plan->repeat);
-}
-
-/* bench_client's callback once a figure is measured: its table row. */
-static void
-show_figure(struct bench *b, const struct row *r)
-{
-	print_row(b->ctx, r);
 }
 
 static void
@@ -422,6 +421,8 @@ print_json(struct bench *b, const char *name, int local)
 	free(t.p);
 	return rc;
 }
+
+/* ---- the command ---- */
 
 /* A line of the server's, for -v or a session's failure. */
 static void
