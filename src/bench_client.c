@@ -115,23 +115,10 @@ client_run(struct client *c, enum test test, int msg, DWORD size,
 	*a = (struct part){ .h = dh, .ov = ov, .msg = msg, .size = size,
 	    .bytes = bytes, .t0 = t0, .samples = out->samples };
 	*b = *a;
-	int np = 1;
-	switch (test) {
-	case T_UP:
-		a->kind = P_SOURCE;
-		break;
-	case T_DOWN:
-		a->kind = P_SINK;
-		break;
-	case T_BOTH:
-		a->kind = P_SINK;
-		b->kind = P_SOURCE;
-		np = 2;
-		break;
-	case T_ECHO:
-		a->kind = P_PING;
-		break;
-	}
+	enum part_kind kind[2];
+	int np = part_kinds(test, 0, kind);
+	a->kind = kind[0];
+	b->kind = kind[1];
 	HANDLE ts[2] = { part_start(a), np > 1 ? part_start(b) : NULL };
 	if (ts[0] == NULL || (np > 1 && ts[1] == NULL)) {
 		e = GetLastError();

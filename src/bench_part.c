@@ -256,6 +256,20 @@ do_ping(struct part *p, HANDLE ev, unsigned char *buf)
 	}
 }
 
+int
+part_kinds(enum test test, int server, enum part_kind kind[2])
+{
+	static const enum part_kind client[] = {
+		[T_UP] = P_SOURCE, [T_DOWN] = P_SINK, [T_BOTH] = P_SINK, [T_ECHO] = P_PING
+	};
+	static const enum part_kind srv[] = {
+		[T_UP] = P_SINK, [T_DOWN] = P_SOURCE, [T_BOTH] = P_SINK, [T_ECHO] = P_ECHO
+	};
+	kind[0] = server ? srv[test] : client[test];
+	kind[1] = P_SOURCE;     /* both ways at once: each end also sends */
+	return test == T_BOTH ? 2 : 1;
+}
+
 static DWORD WINAPI part_thread(LPVOID arg);
 
 HANDLE

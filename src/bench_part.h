@@ -43,6 +43,14 @@ struct part {
 	double t1;              /* when the last byte was verified */
 };
 
+/*
+ * The parts of a run of TEST (one that hdr_ok lets through) at one end,
+ * the client's or, if SERVER, the server's: what one end sends, the other
+ * receives. Sets KIND[0], and KIND[1] for the second part of both ways at
+ * once; returns how many parts run, 1 or 2.
+ */
+int part_kinds(enum test test, int server, enum part_kind kind[2]);
+
 /* Makes the pattern the parts send and compare, and reads the clock's
  * frequency; call on the main thread before any part starts, or now_us.
  * Returns 0, or -1 out of memory. */

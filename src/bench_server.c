@@ -213,22 +213,11 @@ serve_session(struct server *s, HANDLE ctl, char *err, size_t errlen)
 		    .size = h.size, .bytes = h.bytes };
 		*b = *a;
 		acc->pair = a;
-		switch (h.test) {
-		case T_UP:
-			a->kind = P_SINK;
-			break;
-		case T_DOWN:
-			a->kind = P_SOURCE;
-			break;
-		case T_BOTH:
-			a->kind = P_SINK;
-			b->kind = P_SOURCE;
+		enum part_kind kind[2];
+		if (part_kinds(h.test, 1, kind) == 2)
 			acc->pair2 = b;
-			break;
-		default:
-			a->kind = P_ECHO;
-			break;
-		}
+		a->kind = kind[0];
+		b->kind = kind[1];
 		/* The receiving clock starts before the client can know the data
 		 * pipe exists, so no byte it sends is ever before the clock. */
 		a->t0 = now_us();
