@@ -1,46 +1,28 @@
 /*
- * bench: an iperf for pipes. Measures throughput one way and both ways at
- * once, byte and message mode, for a list of I/O sizes; round-trip latency;
- * and anonymous-pipe throughput (the path spawn uses).
+ * bench: an iperf for pipes (the man page's bench section). Measures
+ * throughput one way and both ways at once, byte and message mode, for a
+ * list of I/O sizes; round-trip latency; and anonymous-pipe throughput
+ * (the path spawn uses).
  *
  * Two processes (or one playing both parts) talk over a control pipe: the
- * client connects to NAME (served by `pipecat bench --serve NAME`; without
+ * client connects to NAME, served by `pipecat bench --serve NAME`; without
  * NAME, bench serves a private name on a thread of its own and is its own
- * client, through the very same code). For each run the client sends a
- * header on the control pipe; the server creates a fresh data pipe
- * NAME-SEQ of the asked type, buffer size and kind of handle, answers with
- * SEQ, and both ends run their part on it; the server then sends back what
- * it verified (or why it failed) on the control pipe. A fresh pipe per run
- * means every row gets the buffer size it names, on a remote server too,
- * and no run inherits another's state.
+ * client, through the very same code. The mechanism is in four modules:
+ *   bench_wire.h    the control protocol: a fresh data pipe per run;
+ *   bench_part.c    the threads that move the pattern and verify it;
+ *   bench_server.c  --serve and the private server;
+ *   bench_client.c  running the runs and collecting each figure's runs.
+ * This file is the command: its usage text, its options and their
+ * conflicts, the exit codes, and the report: the header, the table
+ * printed row by row as the figures come, the JSON, and the progress
+ * line on a console. It alone prints. The modules return their failures
+ * as text, and tell what happens through callbacks that run on the main
+ * thread: the client's before each run and after each figure, the
+ * server's for -v lines (the private server is quiet).
  *
- * Honest measuring:
- *   - Data is a pattern with a prime period (65521 bytes), so a lost,
- *     doubled or reordered chunk shows; the receiver compares every byte
- *     it reads and only bytes that compared equal are counted. A mismatch,
- *     a short or a long message is an error (exit 1), never a figure.
- *   - A figure is timed by its receiver with QueryPerformanceCounter, up
- *     to the last verified byte, from a moment before the sender can send:
- *     the client's clock starts before it opens the data pipe, the
- *     server's before it tells the client the pipe's name. Both ways at
- *     once: each direction is timed by its own receiver.
- *   - Every figure has one warm-up run that is not counted (with --time it
- *     calibrates the volume), then --repeat runs; the table gives their
- *     median and the spread (max - min) / median.
- *   - One-way and latency runs use synchronous handles (the cheapest path,
- *     so the figure is the pipe's, not bench's); both ways at once needs
- *     overlapped handles, because Windows serialises I/O on a synchronous
- *     handle. --overlapped uses them everywhere, which is what pipecat's
- *     relay does.
- *
- * Threads: the main thread decides and waits (on the parts' threads, the
- * control pipe and Ctrl-C at once); each part of a run (send, receive,
- * echo, ping) is one thread doing blocking I/O. A part's struct is written
- * by its thread only until the thread ends, and read by the main thread
- * only after that. Parts and the buffers they write live on the heap: on
- * Ctrl-C the command returns while a part may still be blocked in a call,
- * so they are left allocated (the process is ending), never on a stack
- * that is unwound or freed under them.
+ * A figure is the median of --repeat runs after a warm-up that is not
+ * counted, with the spread (max - min) / median beside it, so that a
+ * reader sees how far to trust it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -51,14 +33,16 @@
 
 #include <windows.h>
 
-#include "advapi.h"
+#include "bench_client.h"
+#include "bench_part.h"
+#include "bench_server.h"
+#include "bench_wire.h"
 #include "cli.h"
-#include "interrupt.h"
+#include "json.h"
 #include "opts.h"
 #include "command.h"
 #include "pipecat.h"
 #include "pipename.h"
-#include "sddl.h"
 #include "stats.h"
 #include "winerr.h"
 
@@ -104,1069 +88,17 @@ enum {
 	OPT_B_ALLOW_REMOTE, OPT_B_QUIET
 };
 
-#define PERIOD 65521u                   /* the pattern's period: a prime */
-#define MAX_SIZE (4u << 20)             /* largest I/O size */
-#define MAX_SIZES 16
-#define TEXTLEN 200
-
-/* Which tests run (--tests). */
-enum { TS_ONEWAY = 1, TS_BOTH = 2, TS_LATENCY = 4, TS_ANON = 8 };
-
-/* What a run does on its data pipe, as the client sees it. */
-enum test { T_UP = 1, T_DOWN, T_BOTH, T_ECHO };
-
-/* The control pipe's messages; both ends are this program. */
-#define MAGIC "PCBENCH1"
-struct hdr {                    /* client -> server: a run */
-	char magic[8];
-	uint32_t test;          /* enum test */
-	uint32_t msg;           /* 1: message-type data pipe */
-	uint32_t ov;            /* 1: overlapped handles */
-	uint32_t size;          /* I/O size in bytes */
-	uint32_t buffer;        /* the data pipe's buffer size */
-	uint32_t pad;
-	uint64_t bytes;         /* per direction (T_ECHO: unused) */
-};
-struct reply {                  /* server -> client: the data pipe is ready */
-	char magic[8];
-	uint32_t status;        /* 0, or the Win32 error creating it */
-	uint32_t seq;           /* the data pipe is NAME-SEQ */
-};
-struct result {                 /* server -> client: the run is over */
-	char magic[8];
-	uint32_t status;        /* 0, or a Win32 error; text says more */
-	uint32_t pad;
-	uint64_t done;          /* bytes verified (sink), written, or echoes */
-	uint64_t elapsed_ns;    /* the server's receiving time */
-	char text[TEXTLEN];     /* why it failed, if it did */
-};
-
-/* The pattern: byte i of a stream is pat[i % PERIOD]; pat is long enough
- * that any I/O of up to MAX_SIZE bytes reads it from one place. Written
- * once before any part starts (pattern_init), read only after. */
-static unsigned char *pat;
-
-static int
-pattern_init(void)
-{
-	if (pat != NULL)
-		return 0;
-	pat = malloc(PERIOD + MAX_SIZE);
-	if (pat == NULL)
-		return -1;
-	for (uint32_t i = 0; i < PERIOD + MAX_SIZE; i++) {
-		uint32_t k = i % PERIOD;
-		pat[i] = (unsigned char)(k * 131u + (k >> 8) * 7u + 1u);
-	}
-	return 0;
-}
-
-static double
-now_us(void)
-{
-	static LARGE_INTEGER f;
-	LARGE_INTEGER t;
-	if (f.QuadPart == 0)
-		QueryPerformanceFrequency(&f);
-	QueryPerformanceCounter(&t);
-	return (double)t.QuadPart * 1e6 / (double)f.QuadPart;
-}
-
-/*
- * One read or write on H, waited for whatever kind H is: on an overlapped
- * handle with EV as the OVERLAPPED's event. ERROR_MORE_DATA (a message
- * longer than LEN) is returned with *N bytes read.
- */
-static DWORD
-io_rw(HANDLE h, int ov, HANDLE ev, int rd, void *buf, DWORD len, DWORD *n)
-{
-	*n = 0;
-	if (!ov) {
-		BOOL ok = rd ? ReadFile(h, buf, len, n, NULL)
-		    : WriteFile(h, buf, len, n, NULL);
-		return ok ? 0 : GetLastError();
-	}
-	OVERLAPPED o;
-	ZeroMemory(&o, sizeof o);
-	o.hEvent = ev;
-	BOOL ok = rd ? ReadFile(h, buf, len, NULL, &o)
-	    : WriteFile(h, buf, len, NULL, &o);
-	if (!ok) {
-		DWORD e = GetLastError();
-		if (e != ERROR_IO_PENDING && e != ERROR_MORE_DATA)
-			return e;
-	}
-	return GetOverlappedResult(h, &o, n, TRUE) ? 0 : GetLastError();
-}
-
-
-/* One part of a run, on a thread of its own. */
-enum part_kind { P_SINK, P_SOURCE, P_ECHO, P_PING, P_ACCEPT };
-
-struct part {
-	enum part_kind kind;
-	HANDLE h;               /* the data handle (shared by both-ways parts) */
-	int ov, msg;
-	DWORD size;
-	uint64_t bytes;         /* sink/source: volume; ping: round trips */
-	double t0;              /* sink: when timing starts (set by the starter) */
-	double *samples;        /* ping: one time per round trip, µs */
-	struct part *pair;      /* accept: the parts to run once connected */
-	struct part *pair2;
-
-	/* Written by the part's thread; read after it ended. */
-	DWORD err;              /* 0, or a Win32 error */
-	char text[TEXTLEN];     /* what failed, if err */
-	uint64_t done;          /* bytes verified/written, round trips */
-	double t1;              /* when the last byte was verified */
-};
-
-static void
-part_fail(struct part *p, DWORD e, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-part_fail(struct part *p, DWORD e, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(p->text, sizeof p->text, fmt, ap);
-	va_end(ap);
-	p->err = e;
-}
-
-/* Index of the first byte where A and B differ, or N. */
-static DWORD
-first_diff(const unsigned char *a, const unsigned char *b, DWORD n)
-{
-	if (memcmp(a, b, n) == 0)
-		return n;
-	DWORD i = 0;
-	while (a[i] == b[i])
-		i++;
-	return i;
-}
-
-static void
-do_sink(struct part *p, HANDLE ev, unsigned char *buf)
-{
-	uint64_t off = 0;
-	while (off < p->bytes) {
-		uint64_t left = p->bytes - off;
-		DWORD want = left < p->size ? (DWORD)left : p->size;
-		DWORD n;
-		/* A message read gets the whole size, so a longer one shows. */
-		DWORD e = io_rw(p->h, p->ov, ev, 1, buf, p->msg ? p->size : want, &n);
-		if (e == ERROR_MORE_DATA) {
-			part_fail(p, ERROR_INVALID_DATA, "a message longer than "
-			    "the %lu bytes sent", (unsigned long)want);
-			return;
-		}
-		if (e != 0) {
-			if (winerr_is_gone(e))
-				part_fail(p, e, "the peer closed after %llu of %llu bytes",
-				    (unsigned long long)off, (unsigned long long)p->bytes);
-			else
-				part_fail(p, e, "read");
-			return;
-		}
-		if (n == 0 && !p->msg)
-			continue;       /* a zero-length write: no data */
-		if ((p->msg && n != want) || n > left) {
-			part_fail(p, ERROR_INVALID_DATA, "%s of %lu bytes where %lu "
-			    "were sent", p->msg ? "a message" : "a read",
-			    (unsigned long)n, (unsigned long)want);
-			return;
-		}
-		DWORD bad = first_diff(buf, pat + off % PERIOD, n);
-		if (bad != n) {
-			part_fail(p, ERROR_INVALID_DATA, "byte %llu differs from "
-			    "what was sent", (unsigned long long)(off + bad));
-			return;
-		}
-		off += n;
-		p->done = off;
-	}
-}
-
-static void
-do_source(struct part *p, HANDLE ev)
-{
-	uint64_t off = 0;
-	while (off < p->bytes) {
-		uint64_t left = p->bytes - off;
-		DWORD want = left < p->size ? (DWORD)left : p->size;
-		DWORD n;
-		DWORD e = io_rw(p->h, p->ov, ev, 0, pat + off % PERIOD, want, &n);
-		if (e != 0) {
-			part_fail(p, e, winerr_is_gone(e) ? "the peer closed after %llu of %llu bytes"
-			    : "write after %llu of %llu bytes",
-			    (unsigned long long)off, (unsigned long long)p->bytes);
-			return;
-		}
-		off += n;
-		p->done = off;
-	}
-}
-
-/* Reads one echo unit: a message, or SIZE bytes of a byte stream. Returns
- * 0, or the Win32 error. */
-static DWORD
-read_unit(struct part *p, HANDLE ev, unsigned char *buf, DWORD *got)
-{
-	*got = 0;
-	do {
-		DWORD n;
-		DWORD e = io_rw(p->h, p->ov, ev, 1, buf + *got, p->size - *got, &n);
-		if (e == ERROR_MORE_DATA)
-			return ERROR_INVALID_DATA;
-		if (e != 0)
-			return e;
-		*got += n;
-	} while (!p->msg && *got < p->size);
-	return 0;
-}
-
-static DWORD
-write_all(struct part *p, HANDLE ev, const unsigned char *buf, DWORD len)
-{
-	while (len > 0) {
-		DWORD n;
-		DWORD e = io_rw(p->h, p->ov, ev, 0, (void *)buf, len, &n);
-		if (e != 0)
-			return e;
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
-
-static void
-do_echo(struct part *p, HANDLE ev, unsigned char *buf)
-{
-	for (;;) {
-		DWORD n;
-		DWORD e = read_unit(p, ev, buf, &n);
-		if (winerr_is_gone(e))
-			return;         /* the client is done */
-		if (e == 0 && n == 0 && p->msg)
-			continue;
-		if (e == 0)
-			e = write_all(p, ev, buf, n);
-		if (e != 0) {
-			if (!winerr_is_gone(e))
-				part_fail(p, e, "echo");
-			return;
-		}
-		p->done++;
-	}
-}
-
-static void
-do_ping(struct part *p, HANDLE ev, unsigned char *buf)
-{
-	for (uint64_t i = 0; i < p->bytes; i++) {
-		const unsigned char *out = pat + (i * p->size) % PERIOD;
-		double a = now_us();
-		DWORD n;
-		DWORD e = write_all(p, ev, out, p->size);
-		if (e == 0)
-			e = read_unit(p, ev, buf, &n);
-		double b = now_us();
-		if (e != 0) {
-			part_fail(p, e, e == ERROR_INVALID_DATA
-			    ? "an echo longer than the message sent" : "ping");
-			return;
-		}
-		if (n != p->size || memcmp(buf, out, n) != 0) {
-			part_fail(p, ERROR_INVALID_DATA, "echo %llu differs from "
-			    "what was sent", (unsigned long long)i);
-			return;
-		}
-		p->samples[i] = b - a;
-		p->done = i + 1;
-	}
-}
-
-static DWORD WINAPI part_thread(LPVOID arg);
-
-static HANDLE
-part_start(struct part *p)
-{
-	p->err = 0;
-	p->text[0] = '\0';
-	p->done = 0;
-	return CreateThread(NULL, 64 * 1024, part_thread, p,
-	    STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
-}
-
-/* The server's first part: waits for the client on the data pipe, then
- * runs the parts of the run (two at once for both ways). */
-static void
-do_accept(struct part *p, HANDLE ev)
-{
-	OVERLAPPED o;
-	ZeroMemory(&o, sizeof o);
-	o.hEvent = ev;
-	BOOL ok = ConnectNamedPipe(p->h, p->ov ? &o : NULL);
-	DWORD e = ok ? 0 : GetLastError();
-	if (e == ERROR_IO_PENDING) {
-		DWORD n;
-		e = GetOverlappedResult(p->h, &o, &n, TRUE) ? 0 : GetLastError();
-	}
-	/* ERROR_NO_DATA: the client came, wrote and closed before we got
-	 * here; what it wrote is still there to be read. */
-	if (e != 0 && e != ERROR_PIPE_CONNECTED && e != ERROR_NO_DATA) {
-		part_fail(p, e, "wait for the client on the data pipe");
-		return;
-	}
-	HANDLE t2 = NULL;
-	if (p->pair2 != NULL) {
-		if ((t2 = part_start(p->pair2)) == NULL) {
-			part_fail(p, GetLastError(), "start a thread");
-			return;
-		}
-	}
-	part_thread(p->pair);
-	if (t2 != NULL) {
-		WaitForSingleObject(t2, INFINITE);
-		CloseHandle(t2);
-	}
-}
-
-static DWORD WINAPI
-part_thread(LPVOID arg)
-{
-	struct part *p = arg;
-	HANDLE ev = NULL;
-	unsigned char *buf = NULL;
-
-	if (p->ov && (ev = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL) {
-		part_fail(p, GetLastError(), "create an event");
-		return 0;
-	}
-	if ((p->kind == P_SINK || p->kind == P_ECHO || p->kind == P_PING) &&
-	    (buf = malloc(p->size)) == NULL) {
-		part_fail(p, ERROR_NOT_ENOUGH_MEMORY, "buffer");
-		if (ev != NULL)
-			CloseHandle(ev);
-		return 0;
-	}
-	switch (p->kind) {
-	case P_SINK:
-		do_sink(p, ev, buf);
-		break;
-	case P_SOURCE:
-		do_source(p, ev);
-		break;
-	case P_ECHO:
-		do_echo(p, ev, buf);
-		break;
-	case P_PING:
-		do_ping(p, ev, buf);
-		break;
-	case P_ACCEPT:
-		do_accept(p, ev);
-		break;
-	}
-	p->t1 = now_us();
-	free(buf);
-	if (ev != NULL)
-		CloseHandle(ev);
-	return 0;
-}
-
-/*
- * Waits for the threads TS[0..N) to end, Ctrl-C, or (unless NULL) EXTRA to
- * be signalled. Returns 0 when the threads ended, 1 on EXTRA,
- * ERROR_OPERATION_ABORTED on Ctrl-C.
- */
-static DWORD
-wait_threads(HANDLE *ts, int n, HANDLE extra)
-{
-	for (;;) {
-		HANDLE hs[4];
-		DWORD k = 0;
-		hs[k++] = interrupt_event();
-		if (extra != NULL)
-			hs[k++] = extra;
-		DWORD first = k;
-		for (int i = 0; i < n; i++)
-			if (ts[i] != NULL)
-				hs[k++] = ts[i];
-		if (k == first)
-			return 0;
-		DWORD w = WaitForMultipleObjects(k, hs, FALSE, INFINITE);
-		if (w == WAIT_OBJECT_0)
-			return ERROR_OPERATION_ABORTED;
-		if (extra != NULL && w == WAIT_OBJECT_0 + 1)
-			return 1;
-		if (w < WAIT_OBJECT_0 + first || w >= WAIT_OBJECT_0 + k)
-			return GetLastError();
-		for (int i = 0; i < n; i++)
-			if (ts[i] == hs[w - WAIT_OBJECT_0]) {
-				CloseHandle(ts[i]);
-				ts[i] = NULL;
-			}
-	}
-}
-
-/*
- * A control-pipe operation (overlapped, message mode) that Ctrl-C ends.
- * Returns 0, ERROR_OPERATION_ABORTED, or the Win32 error.
- */
-static DWORD
-ctl_io(HANDLE h, int rd, void *buf, DWORD len, DWORD *n)
-{
-	OVERLAPPED o;
-	ZeroMemory(&o, sizeof o);
-	o.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
-	if (o.hEvent == NULL)
-		return GetLastError();
-	*n = 0;
-	BOOL ok = rd ? ReadFile(h, buf, len, NULL, &o) : WriteFile(h, buf, len, NULL, &o);
-	DWORD e = ok ? 0 : GetLastError();
-	if (e == 0 || e == ERROR_IO_PENDING || e == ERROR_MORE_DATA) {
-		HANDLE hs[2] = { o.hEvent, interrupt_event() };
-		if (WaitForMultipleObjects(2, hs, FALSE, INFINITE) != WAIT_OBJECT_0) {
-			CancelIoEx(h, &o);
-			GetOverlappedResult(h, &o, n, TRUE);
-			CloseHandle(o.hEvent);
-			return ERROR_OPERATION_ABORTED;
-		}
-		e = GetOverlappedResult(h, &o, n, FALSE) ? 0 : GetLastError();
-	}
-	CloseHandle(o.hEvent);
-	return e;
-}
-
-/* "\\.\pipe\NAME-SEQ" into OUT; -1 if it does not fit a pipe name. */
-static int
-data_name(const char *ctl, uint32_t seq, char *out, size_t len)
-{
-	int n = snprintf(out, len, "%s-%lu", ctl, (unsigned long)seq);
-	return n > 0 && (size_t)n < len && n <= 256 ? 0 : -1;
-}
-
-/* ---- the server ---- */
-
-struct server {
-	const char *name;       /* the control pipe, "\\.\pipe\NAME" */
-	int remote;             /* --allow-remote */
-	int verbose;
-	uint32_t seq;           /* the last data pipe's number */
-};
-
-/*
- * The security of every pipe bench creates, as serve's default: SYSTEM and
- * the current user only (sddl.h). Made once, before any thread creates a
- * pipe (main thread), and read only after. Returns 0, or the Win32 error.
- */
-static SECURITY_ATTRIBUTES bench_sa;
-
-static DWORD
-bench_sa_init(void)
-{
-	HANDLE tok;
-	BYTE tu[256];
-	DWORD n, e = 0;
-	wchar_t *wsid = NULL, *wsd = NULL;
-	char *sid = NULL, sd[512];
-	PSECURITY_DESCRIPTOR psd = NULL;
-	const struct advapi *a = advapi(&e);
-
-	if (a == NULL)
-		return e;
-	if (!a->OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
-		return GetLastError();
-	if (!a->GetTokenInformation(tok, TokenUser, tu, sizeof tu, &n) ||
-	    !a->ConvertSidToStringSidW(((TOKEN_USER *)tu)->User.Sid, &wsid))
-		e = GetLastError();
-	CloseHandle(tok);
-	if (e == 0 && ((sid = wide_to_utf8(wsid)) == NULL ||
-	    sddl_build(sid, 0, sd, sizeof sd) != 0 ||
-	    (wsd = utf8_to_wide(sd)) == NULL))
-		e = ERROR_INVALID_SID;
-	if (e == 0 && !a->ConvertStringSecurityDescriptorToSecurityDescriptorW(wsd,
-	    SDDL_REVISION_1, &psd, NULL))
-		e = GetLastError();
-	if (wsid != NULL)
-		LocalFree(wsid);
-	free(sid);
-	free(wsd);
-	if (e != 0)
-		return e;
-	bench_sa.nLength = sizeof bench_sa;
-	bench_sa.lpSecurityDescriptor = psd;   /* kept for the process's life */
-	bench_sa.bInheritHandle = FALSE;
-	return 0;
-}
-
-static HANDLE
-create_pipe(const char *name, int msg, int ov, DWORD buffer, int remote,
-    DWORD *e)
-{
-	wchar_t *w = utf8_to_wide(name);
-	if (w == NULL) {
-		*e = GetLastError();
-		return NULL;
-	}
-	HANDLE h = CreateNamedPipeW(w,
-	    PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE |
-	        (ov ? FILE_FLAG_OVERLAPPED : 0),
-	    (msg ? PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE
-	         : PIPE_TYPE_BYTE | PIPE_READMODE_BYTE) | PIPE_WAIT |
-	        (remote ? PIPE_ACCEPT_REMOTE_CLIENTS : PIPE_REJECT_REMOTE_CLIENTS),
-	    1,                  /* one instance: one client per run */
-	    buffer,             /* out buffer */
-	    buffer,             /* in buffer */
-	    0,                  /* WaitNamedPipe default */
-	    &bench_sa);         /* the user and SYSTEM only */
-	*e = h == INVALID_HANDLE_VALUE ? GetLastError() : 0;
-	free(w);
-	return h == INVALID_HANDLE_VALUE ? NULL : h;
-}
-
-/* A run the client asked for is sane. */
-static int
-hdr_ok(const struct hdr *h, DWORD n)
-{
-	return n == sizeof *h && memcmp(h->magic, MAGIC, 8) == 0 &&
-	    h->test >= T_UP && h->test <= T_ECHO && h->size >= 1 &&
-	    h->size <= MAX_SIZE && h->buffer <= (64u << 20) && h->msg <= 1 &&
-	    h->ov <= 1;
-}
-
-/*
- * Serves one client's session on the connected control pipe CTL: runs
- * until the client closes it. Returns 0, ERROR_OPERATION_ABORTED on
- * Ctrl-C, or an error with the message in ERR.
- */
-/* Starts reading the next request on CTL into H with O (event EV). */
-static DWORD
-ctl_read_start(HANDLE ctl, struct hdr *h, OVERLAPPED *o, HANDLE ev)
-{
-	ZeroMemory(o, sizeof *o);
-	o->hEvent = ev;
-	ResetEvent(ev);
-	if (ReadFile(ctl, h, sizeof *h, NULL, o))
-		return 0;
-	DWORD e = GetLastError();
-	return e == ERROR_IO_PENDING || e == ERROR_MORE_DATA ? 0 : e;
-}
-
-/* A run's client went away before or during the run: connect to the data
- * pipe and leave at once, so that a part waiting for a client, or for data,
- * sees the end and returns. */
-static void
-unblock_run(const char *dname)
-{
-	wchar_t *w = utf8_to_wide(dname);
-	if (w == NULL)
-		return;
-	HANDLE h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, 0, NULL,
-	    OPEN_EXISTING, 0, NULL);
-	if (h != INVALID_HANDLE_VALUE)
-		CloseHandle(h);
-	free(w);
-}
-
-/*
- * Serves one client's session on the connected control pipe CTL: runs
- * until the client closes it. Returns 0, ERROR_OPERATION_ABORTED on
- * Ctrl-C, or an error with the message in ERR.
- */
-static DWORD
-serve_session(struct server *s, HANDLE ctl, char *err, size_t errlen)
-{
-	struct hdr next, h;
-	OVERLAPPED o;
-	HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
-	DWORD e, n;
-
-	if (ev == NULL)
-		return GetLastError();
-	/* A read of the next request is always pending, during runs too, so
-	 * that a client that goes away mid-run is noticed. */
-	e = ctl_read_start(ctl, &next, &o, ev);
-	while (e == 0) {
-		HANDLE hs[2] = { ev, interrupt_event() };
-		if (WaitForMultipleObjects(2, hs, FALSE, INFINITE) != WAIT_OBJECT_0) {
-			CancelIoEx(ctl, &o);
-			GetOverlappedResult(ctl, &o, &n, TRUE);
-			e = ERROR_OPERATION_ABORTED;
-			break;
-		}
-		if (!GetOverlappedResult(ctl, &o, &n, FALSE)) {
-			e = GetLastError();
-			break;
-		}
-		h = next;
-		if (!hdr_ok(&h, n)) {
-			e = ERROR_INVALID_DATA;
-			winerr_fmt(err, errlen, e, "bench %s: a client sent a bad request",
-			    s->name);
-			CloseHandle(ev);
-			return e;
-		}
-
-		char dname[300];
-		struct reply rep = { MAGIC, 0, ++s->seq };
-		HANDLE dh = NULL;
-		if (data_name(s->name, rep.seq, dname, sizeof dname) != 0)
-			rep.status = ERROR_FILENAME_EXCED_RANGE;
-		else if ((dh = create_pipe(dname, (int)h.msg, (int)h.ov,
-		    h.buffer, s->remote, &e)) == NULL)
-			rep.status = e;
-		/* acc, a, b: see the design note on why they are on the heap. */
-		struct part *pp = calloc(3, sizeof *pp);
-		if (pp == NULL) {
-			e = ERROR_NOT_ENOUGH_MEMORY;
-			if (dh != NULL)
-				CloseHandle(dh);
-			break;
-		}
-		struct part *acc = &pp[0], *a = &pp[1], *b = &pp[2];
-		*acc = (struct part){ .kind = P_ACCEPT, .h = dh, .ov = (int)h.ov };
-		*a = (struct part){ .h = dh, .ov = (int)h.ov, .msg = (int)h.msg,
-		    .size = h.size, .bytes = h.bytes };
-		*b = *a;
-		acc->pair = a;
-		switch (h.test) {
-		case T_UP:
-			a->kind = P_SINK;
-			break;
-		case T_DOWN:
-			a->kind = P_SOURCE;
-			break;
-		case T_BOTH:
-			a->kind = P_SINK;
-			b->kind = P_SOURCE;
-			acc->pair2 = b;
-			break;
-		default:
-			a->kind = P_ECHO;
-			break;
-		}
-		/* The receiving clock starts before the client can know the data
-		 * pipe exists, so no byte it sends is ever before the clock. */
-		a->t0 = now_us();
-		if ((e = ctl_io(ctl, 0, &rep, sizeof rep, &n)) != 0 ||
-		    (e = ctl_read_start(ctl, &next, &o, ev)) != 0) {
-			if (dh != NULL)
-				CloseHandle(dh);
-			free(pp);
-			break;
-		}
-		if (dh == NULL) {
-			free(pp);
-			continue;
-		}
-		if (s->verbose >= 2)
-			say("bench %s: run %lu on %s", s->name, (unsigned long)rep.seq, dname);
-		HANDLE t = part_start(acc);
-		if (t == NULL) {
-			e = GetLastError();
-			CloseHandle(dh);
-			free(pp);
-			break;
-		}
-		DWORD w = wait_threads(&t, 1, ev);
-		if (w == 1) {
-			/* The client spoke or left before the run was over: it
-			 * is gone (a bench client is silent during a run). */
-			unblock_run(dname);
-			w = wait_threads(&t, 1, NULL);
-		}
-		if (w == ERROR_OPERATION_ABORTED) {
-			/* The process is about to exit; the parts die with it,
-			 * and keep their memory till then (pp is not freed). */
-			e = w;
-			break;
-		}
-
-		struct result res = { MAGIC, 0, 0, 0, 0, "" };
-		struct part *bad = acc->err ? acc : a->err ? a : b->err ? b : NULL;
-		if (bad != NULL) {
-			res.status = bad->err;
-			snprintf(res.text, sizeof res.text, "%s", bad->text);
-		}
-		res.done = a->done;
-		if (a->kind == P_SINK && a->t1 > a->t0)
-			res.elapsed_ns = (uint64_t)((a->t1 - a->t0) * 1000.0);
-		CloseHandle(dh);
-		if (bad != NULL && s->verbose)
-			say("bench %s: run %lu failed: %s", s->name,
-			    (unsigned long)rep.seq, bad->text);
-		free(pp);
-		e = ctl_io(ctl, 0, &res, sizeof res, &n);
-	}
-	if (e != ERROR_OPERATION_ABORTED && e != 0) {
-		CancelIoEx(ctl, &o);
-		GetOverlappedResult(ctl, &o, &n, TRUE);
-	}
-	CloseHandle(ev);
-	if (winerr_is_gone(e))
-		return 0;
-	if (e != 0 && e != ERROR_OPERATION_ABORTED)
-		winerr_fmt(err, errlen, e, "bench %s: control pipe", s->name);
-	return e;
-}
-
-/* Waits for a client on the control pipe H (overlapped). Returns 0,
- * ERROR_OPERATION_ABORTED, or the Win32 error. */
-static DWORD
-accept_ctl(HANDLE h)
-{
-	OVERLAPPED o;
-	ZeroMemory(&o, sizeof o);
-	o.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
-	if (o.hEvent == NULL)
-		return GetLastError();
-	DWORD e = ConnectNamedPipe(h, &o) ? 0 : GetLastError();
-	if (e == ERROR_IO_PENDING || e == 0) {
-		HANDLE hs[2] = { o.hEvent, interrupt_event() };
-		DWORD n;
-		if (WaitForMultipleObjects(2, hs, FALSE, INFINITE) != WAIT_OBJECT_0) {
-			CancelIoEx(h, &o);
-			GetOverlappedResult(h, &o, &n, TRUE);
-			e = ERROR_OPERATION_ABORTED;
-		} else {
-			e = GetOverlappedResult(h, &o, &n, FALSE) ? 0 : GetLastError();
-		}
-	} else if (e == ERROR_PIPE_CONNECTED) {
-		e = 0;
-	}
-	CloseHandle(o.hEvent);
-	return e;
-}
-
-/* The local server's thread: one session on an already created pipe. */
-struct local_server {
-	struct server s;
-	HANDLE ctl;
-	DWORD err;
-	char text[1024];
-};
-
-static DWORD WINAPI
-local_server_thread(LPVOID arg)
-{
-	struct local_server *ls = arg;
-	ls->err = accept_ctl(ls->ctl);
-	if (ls->err == 0)
-		ls->err = serve_session(&ls->s, ls->ctl, ls->text, sizeof ls->text);
-	else
-		winerr_fmt(ls->text, sizeof ls->text, ls->err,
-		    "bench %s: wait for the client", ls->s.name);
-	return 0;
-}
-
-/* ---- the client ---- */
-
-struct client {
-	const char *name;       /* the control pipe */
-	HANDLE ctl;
-};
-
-/* A figure being measured: one row of the table. */
-struct row {
-	const char *test;       /* "up", "down", "both-up", "both-down", "anon", "ping" */
-	const char *mode;       /* "byte", "message" */
-	DWORD size, buffer;
-	int ov;
-	uint64_t bytes;         /* per run: bytes, or round trips for ping */
-	int nruns;
-	double rate[1000];      /* MiB/s, or rt/s for ping, per counted run */
-	uint64_t verified[1000];
-	double *lat;            /* ping: every counted round trip, µs */
-	size_t nlat;
-	double lat_median[1000];/* ping: each run's median, for the spread */
-};
-
-/* The outcome of one run: each direction's verified bytes and seconds. */
-struct run_out {
-	uint64_t up_done, down_done;
-	double up_s, down_s;
-	double *samples;        /* ping */
-};
-
-/*
- * One run of TEST over the server. Returns 0 or an exit code, with the
- * message printed.
- */
-static int
-client_run(struct client *c, enum test test, int msg, DWORD size,
-    DWORD buffer, int ov, uint64_t bytes, struct run_out *out)
-{
-	struct hdr h = { MAGIC, test, (uint32_t)msg, (uint32_t)ov, size, buffer,
-	    0, bytes };
-	struct reply rep;
-	struct result res;
-	DWORD n, e;
-	char dname[300];
-
-	if ((e = ctl_io(c->ctl, 0, &h, sizeof h, &n)) != 0 ||
-	    (e = ctl_io(c->ctl, 1, &rep, sizeof rep, &n)) != 0) {
-		if (e == ERROR_OPERATION_ABORTED)
-			return EXIT_INTR;
-		say_winerr(e, "bench %s: control pipe", c->name);
-		return EXIT_FAIL;
-	}
-	if (n != sizeof rep || memcmp(rep.magic, MAGIC, 8) != 0) {
-		say("bench %s: the server's answer is not a bench server's", c->name);
-		return EXIT_FAIL;
-	}
-	if (rep.status != 0) {
-		say_winerr(rep.status, "bench %s: the server could not create "
-		    "its data pipe", c->name);
-		return EXIT_FAIL;
-	}
-	if (data_name(c->name, rep.seq, dname, sizeof dname) != 0) {
-		say("bench %s: the name is too long for its data pipes", c->name);
-		return EXIT_USAGE;
-	}
-	wchar_t *w = utf8_to_wide(dname);
-	if (w == NULL) {
-		say_winerr(GetLastError(), "bench %s", dname);
-		return EXIT_FAIL;
-	}
-	double t0 = now_us();
-	HANDLE dh = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, 0, NULL,
-	    OPEN_EXISTING, ov ? FILE_FLAG_OVERLAPPED : 0, NULL);
-	e = dh == INVALID_HANDLE_VALUE ? GetLastError() : 0;
-	free(w);
-	if (e != 0) {
-		say_winerr(e, "bench: connect %s", dname);
-		return EXIT_FAIL;
-	}
-	DWORD rmode = PIPE_READMODE_MESSAGE;
-	if (msg && !SetNamedPipeHandleState(dh, &rmode, NULL, NULL)) {
-		say_winerr(GetLastError(), "bench: message read mode on %s", dname);
-		CloseHandle(dh);
-		return EXIT_FAIL;
-	}
-
-	/* a, b: see the design note on why they are on the heap. */
-	struct part *pp = calloc(2, sizeof *pp);
-	if (pp == NULL) {
-		say("bench: out of memory");
-		CloseHandle(dh);
-		return EXIT_FAIL;
-	}
-	struct part *a = &pp[0], *b = &pp[1];
-	*a = (struct part){ .h = dh, .ov = ov, .msg = msg, .size = size,
-	    .bytes = bytes, .t0 = t0, .samples = out->samples };
-	*b = *a;
-	int np = 1;
-	switch (test) {
-	case T_UP:
-		a->kind = P_SOURCE;
-		break;
-	case T_DOWN:
-		a->kind = P_SINK;
-		break;
-	case T_BOTH:
-		a->kind = P_SINK;
-		b->kind = P_SOURCE;
-		np = 2;
-		break;
-	case T_ECHO:
-		a->kind = P_PING;
-		break;
-	}
-	HANDLE ts[2] = { part_start(a), np > 1 ? part_start(b) : NULL };
-	if (ts[0] == NULL || (np > 1 && ts[1] == NULL)) {
-		say_winerr(GetLastError(), "bench: start a thread");
-		return EXIT_FAIL;       /* a started part keeps pp: not freed */
-	}
-	e = wait_threads(ts, np, NULL);
-	if (e == ERROR_OPERATION_ABORTED)
-		return EXIT_INTR;       /* the parts may still run: pp is kept */
-	/* Closing our end is what ends the server's echo. */
-	CloseHandle(dh);
-
-	int status = EXIT_FAIL;
-	struct part *bad = a->err ? a : b->err ? b : NULL;
-	if ((e = ctl_io(c->ctl, 1, &res, sizeof res, &n)) != 0) {
-		if (e == ERROR_OPERATION_ABORTED)
-			status = EXIT_INTR;
-		else
-			say_winerr(e, "bench %s: control pipe", c->name);
-	} else if (n != sizeof res || memcmp(res.magic, MAGIC, 8) != 0) {
-		say("bench %s: the server's result is not a bench server's", c->name);
-	} else if (bad != NULL) {
-		say_winerr(bad->err, "bench %s: %s", dname, bad->text);
-	} else if (res.status != 0) {
-		res.text[sizeof res.text - 1] = '\0';
-		say_winerr(res.status, "bench %s: the server: %s", dname, res.text);
-	} else {
-		status = EXIT_OK;
-		ZeroMemory(out, offsetof(struct run_out, samples));
-		switch (test) {
-		case T_UP:
-			out->up_done = res.done;
-			out->up_s = (double)res.elapsed_ns / 1e9;
-			break;
-		case T_DOWN:
-			out->down_done = a->done;
-			out->down_s = (a->t1 - a->t0) / 1e6;
-			break;
-		case T_BOTH:
-			out->up_done = res.done;
-			out->up_s = (double)res.elapsed_ns / 1e9;
-			out->down_done = a->done;
-			out->down_s = (a->t1 - a->t0) / 1e6;
-			break;
-		case T_ECHO:
-			/* Round trips the client verified and the server echoed. */
-			out->down_done = a->done < res.done ? a->done : res.done;
-			out->down_s = (a->t1 - a->t0) / 1e6;
-			break;
-		}
-	}
-	free(pp);
-	return status;
-}
-
-/* One run of anonymous-pipe throughput, in this process. */
-static int
-anon_run(DWORD size, DWORD buffer, uint64_t bytes, struct run_out *out)
-{
-	HANDLE r, w;
-	if (!CreatePipe(&r, &w, NULL, buffer)) {
-		say_winerr(GetLastError(), "bench: create an anonymous pipe");
-		return EXIT_FAIL;
-	}
-	/* On the heap, as client_run's parts. */
-	struct part *pp = calloc(2, sizeof *pp);
-	if (pp == NULL) {
-		say("bench: out of memory");
-		CloseHandle(r);
-		CloseHandle(w);
-		return EXIT_FAIL;
-	}
-	struct part *snk = &pp[0], *src = &pp[1];
-	*src = (struct part){ .kind = P_SOURCE, .h = w, .size = size, .bytes = bytes };
-	*snk = (struct part){ .kind = P_SINK, .h = r, .size = size, .bytes = bytes };
-	snk->t0 = now_us();
-	HANDLE ts[2] = { part_start(snk), part_start(src) };
-	if (ts[0] == NULL || ts[1] == NULL) {
-		say_winerr(GetLastError(), "bench: start a thread");
-		return EXIT_FAIL;
-	}
-	DWORD e = wait_threads(ts, 2, NULL);
-	if (e == ERROR_OPERATION_ABORTED)
-		return EXIT_INTR;
-	CloseHandle(r);
-	CloseHandle(w);
-	struct part *bad = snk->err ? snk : src->err ? src : NULL;
-	int status = EXIT_OK;
-	if (bad != NULL) {
-		say_winerr(bad->err, "bench: anonymous pipe: %s", bad->text);
-		status = EXIT_FAIL;
-	} else {
-		ZeroMemory(out, offsetof(struct run_out, samples));
-		out->down_done = snk->done;
-		out->down_s = (snk->t1 - snk->t0) / 1e6;
-	}
-	free(pp);
-	return status;
-}
-
-/* ---- output ---- */
-
-/* "4 KiB", "1 MiB", "64 B", "1.5 KiB". */
-static const char *
-size_text(uint64_t v, char *buf, size_t len)
-{
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB" };
-	int u = 0;
-	double d = (double)v;
-	while (d >= 1024.0 && u < 3) {
-		d /= 1024.0;
-		u++;
-	}
-	if (d == (double)(uint64_t)d)
-		snprintf(buf, len, "%llu %s", (unsigned long long)d, unit[u]);
-	else
-		snprintf(buf, len, "%.1f %s", d, unit[u]);
-	return buf;
-}
-
-/* A growing text buffer for the JSON document. */
-struct text {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static void
-text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-text_add(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	for (;;) {
-		va_start(ap, fmt);
-		int n = t->oom ? 0 : vsnprintf(t->p ? t->p + t->len : NULL,
-		    t->p ? t->cap - t->len : 0, fmt, ap);
-		va_end(ap);
-		if (t->oom || n < 0)
-			return;
-		if (t->p != NULL && t->len + (size_t)n < t->cap) {
-			t->len += (size_t)n;
-			return;
-		}
-		size_t cap = (t->cap + (size_t)n + 1) * 2;
-		char *q = realloc(t->p, cap);
-		if (q == NULL) {
-			t->oom = 1;
-			return;
-		}
-		t->p = q;
-		t->cap = cap;
-	}
-}
-
-/* S as a JSON string (names hold backslashes). */
-static void
-text_json_str(struct text *t, const char *s)
-{
-	text_add(t, "\"");
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			text_add(t, "\\%c", ch);
-		else if (ch < 0x20)
-			text_add(t, "\\u%04x", ch);
-		else
-			text_add(t, "%c", ch);
-	}
-	text_add(t, "\"");
-}
-
-/* ---- the command ---- */
+/* ---- the options ---- */
 
 struct opts {
-	DWORD sizes[MAX_SIZES];
-	int nsizes;
-	uint64_t bytes;
-	long long time_ms;      /* -1: not given */
-	int repeat;
-	int modes;              /* 1 byte, 2 message */
-	int tests;              /* TS_* */
-	uint64_t count;
-	DWORD ping_size;
-	DWORD buffer;           /* 0: the I/O size */
-	int overlapped, json, serve, remote, verbose, quiet;
+	struct plan plan;       /* what to measure (bench_client.h) */
+	int json, serve, remote, verbose, quiet;
 	long long max_clients;
 	long long wait_ms;
 };
 
 static int
-parse_sizes(const char *s, struct opts *o, char *err, size_t errlen)
+parse_sizes(const char *s, struct plan *o, char *err, size_t errlen)
 {
 	char item[64];
 	o->nsizes = 0;
@@ -1212,6 +144,26 @@ parse_tests(const char *s, int *tests, char *err, size_t errlen)
 			return 0;
 		p += k + 1;
 	}
+}
+
+/* ---- the report ---- */
+
+/* "4 KiB", "1 MiB", "64 B", "1.5 KiB". */
+static const char *
+size_text(uint64_t v, char *buf, size_t len)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB" };
+	int u = 0;
+	double d = (double)v;
+	while (d >= 1024.0 && u < 3) {
+		d /= 1024.0;
+		u++;
+	}
+	if (d == (double)(uint64_t)d)
+		snprintf(buf, len, "%llu %s", (unsigned long long)d, unit[u]);
+	else
+		snprintf(buf, len, "%.1f %s", d, unit[u]);
+	return buf;
 }
 
 /* Progress on a console stderr, once the bench has run a second. */
@@ -1260,56 +212,30 @@ progress_clear(struct progress *pg)
 	pg->shown = 0;
 }
 
-/* The figures collected, in order, for the table or the JSON. */
-struct bench {
-	struct opts *o;
-	struct client *c;
+/* What the command keeps while the figures come (struct bench's ctx). */
+struct report {
+	const struct opts *o;
 	struct progress pg;
-	struct row *rows;
-	int nrows, caprows;
 	int printed_header;     /* which table's header was printed last */
-	int done, total;        /* figures measured so far, and in all */
 };
 
-static struct row *
-new_row(struct bench *b, const char *test, const char *mode, DWORD size,
-    DWORD buffer, int ov)
-{
-	if (b->nrows == b->caprows) {
-		int cap = b->caprows ? b->caprows * 2 : 16;
-		struct row *r = realloc(b->rows, (size_t)cap * sizeof *r);
-		if (r == NULL)
-			return NULL;
-		b->rows = r;
-		b->caprows = cap;
-	}
-	struct row *r = &b->rows[b->nrows++];
-	ZeroMemory(r, sizeof *r);
-	r->test = test;
-	r->mode = mode;
-	r->size = size;
-	r->buffer = buffer;
-	r->ov = ov;
-	return r;
-}
-
 static void
-print_row(struct bench *b, struct row *r)
+print_row(struct report *rep, const struct row *r)
 {
 	char line[256], sz[32], bf[32];
 	struct stats st;
 	double v[1000];
 	int ping = strcmp(r->test, "ping") == 0;
 
-	if (b->o->json || r->nruns == 0)
+	if (rep->o->json || r->nruns == 0)
 		return;
-	progress_clear(&b->pg);
+	progress_clear(&rep->pg);
 	int kind = ping ? 2 : 1;
-	if (b->printed_header != kind) {
+	if (rep->printed_header != kind) {
 		print_stdout(ping
 		    ? "\nlatency    mode        size   median µs     p99 µs   round trips/s   spread\n"
 		    : "\nthroughput mode        size     buffer  median MiB/s     min..max MiB/s   spread\n");
-		b->printed_header = kind;
+		rep->printed_header = kind;
 	}
 	size_text(r->size, sz, sizeof sz);
 	size_text(r->buffer, bf, sizeof bf);
@@ -1344,120 +270,82 @@ print_row(struct bench *b, struct row *r)
 	print_stdout(line);
 }
 
-/*
- * Measures one figure: a warm-up run, then --repeat runs. TEST 0 is the
- * anonymous pipe. Fills R (and R2, the other direction of T_BOTH).
- */
-static int
-measure(struct bench *b, enum test test, int msg, DWORD size, struct row *r,
-    struct row *r2)
+/* bench_client's callback before each run: the progress line. */
+static void
+show_run(struct bench *b, const struct row *r, int run)
 {
-	struct opts *o = b->o;
-	/* Anonymous pipes cannot be overlapped. */
-	int ov = test != 0 && (test == T_BOTH || o->overlapped);
-	DWORD buffer = o->buffer ? o->buffer : test == T_ECHO ? 65536 : size;
-	uint64_t amount = test == T_ECHO ? o->count : o->bytes;
-	struct run_out out;
-	int rc;
+	struct report *rep = b->ctx;
+	progress(&rep->pg, "bench: %d/%d %s %s %s%s, run %d of %d",
+	    b->done + 1, b->total, r->test[0] == 'b' ? "both" : r->test,
+	    r->mode, size_text(r->size, (char[32]){ 0 }, 32),
+	    run < 0 ? " (warm-up)" : "", run + 1, b->plan->repeat);
+}
 
-	r->buffer = buffer;
-	r->ov = ov;
-	if (r2 != NULL) {
-		r2->buffer = buffer;
-		r2->ov = ov;
+/* bench_client's callback once a figure is measured: its table row. */
+static void
+show_figure(struct bench *b, const struct row *r)
+{
+	print_row(b->ctx, r);
+}
+
+/* A growing text buffer for the JSON document. */
+struct text {
+	char *p;
+	size_t len, cap;
+	int oom;
+};
+
+/* Makes room in T for N more bytes and a NUL. Returns 0, or -1 out of
+ * memory (then T is marked so and takes nothing more). */
+static int
+text_room(struct text *t, size_t n)
+{
+	if (t->oom)
+		return -1;
+	if (t->p != NULL && t->len + n < t->cap)
+		return 0;
+	size_t cap = (t->cap + n + 1) * 2;
+	char *q = realloc(t->p, cap);
+	if (q == NULL) {
+		t->oom = 1;
+		return -1;
 	}
-	if (o->time_ms >= 0)
-		amount = test == T_ECHO ? 200 : 8u << 20;       /* calibration */
-	out.samples = NULL;
-	for (int run = -1; run < o->repeat; run++) {
-		if (interrupted())
-			return EXIT_INTR;
-		if (test == T_ECHO) {
-			/* Room for this run's round trips, and for all of them. */
-			double *p = realloc(out.samples, (size_t)amount * sizeof *p);
-			double *q = run < 0 ? r->lat : realloc(r->lat,
-			    (r->nlat + (size_t)amount) * sizeof *q);
-			if (p != NULL)
-				out.samples = p;
-			if (q != NULL)
-				r->lat = q;
-			if (p == NULL || (run >= 0 && q == NULL)) {
-				free(out.samples);
-				say("bench: out of memory");
-				return EXIT_FAIL;
-			}
-		}
-		progress(&b->pg, "bench: %d/%d %s %s %s%s, run %d of %d",
-		    b->done + 1, b->total, r->test[0] == 'b' ? "both" : r->test,
-		    r->mode, size_text(size, (char[32]){ 0 }, 32),
-		    run < 0 ? " (warm-up)" : "", run + 1, o->repeat);
-		rc = test == 0 ? anon_run(size, buffer, amount, &out)
-		    : client_run(b->c, test, msg, size, buffer, ov, amount, &out);
-		if (rc != 0) {
-			progress_clear(&b->pg);
-			/* Interrupted, a ping part may still write its samples. */
-			if (rc != EXIT_INTR)
-				free(out.samples);
-			return rc;
-		}
-		uint64_t got = test == T_UP ? out.up_done : out.down_done;
-		double secs = test == T_UP ? out.up_s : out.down_s;
-		if (got != amount || (test == T_BOTH && out.up_done != amount)) {
-			progress_clear(&b->pg);
-			say("bench: %s %s %lu: %llu of %llu verified", r->test, r->mode,
-			    (unsigned long)size, (unsigned long long)got,
-			    (unsigned long long)amount);
-			free(out.samples);
-			return EXIT_FAIL;
-		}
-		/* A clock that did not move (a tiny run) is not a division by 0. */
-		if (secs <= 0)
-			secs = 1e-9;
-		if (out.up_s <= 0)
-			out.up_s = 1e-9;
-		if (out.down_s <= 0)
-			out.down_s = 1e-9;
-		if (run < 0) {
-			/* The warm-up sets the volume for --time. */
-			if (o->time_ms >= 0) {
-				double per_s = (double)amount / secs;
-				double want = per_s * (double)o->time_ms / 1000.0;
-				if (test == T_ECHO) {
-					amount = want < 10 ? 10 : want > 10000000 ? 10000000
-					    : (uint64_t)want;
-				} else {
-					amount = want < size ? size : (uint64_t)want;
-					amount -= amount % size;
-				}
-			}
-			continue;
-		}
-		if (test == T_ECHO) {
-			struct stats st;
-			memcpy(r->lat + r->nlat, out.samples, (size_t)amount * sizeof *r->lat);
-			if (stats_compute(out.samples, (size_t)amount, &st) == 0)
-				r->lat_median[r->nruns] = st.median;
-			r->nlat += (size_t)amount;
-			r->rate[r->nruns] = (double)amount / secs;
-		} else if (test == T_BOTH) {
-			r->rate[r->nruns] = (double)out.up_done / 1048576.0 / out.up_s;
-			r2->rate[r2->nruns] = (double)out.down_done / 1048576.0 / out.down_s;
-			r2->verified[r2->nruns++] = out.down_done;
-			got = out.up_done;
-		} else {
-			r->rate[r->nruns] = (double)got / 1048576.0 / secs;
-		}
-		r->verified[r->nruns++] = got;
-		r->bytes = amount;
-		if (r2 != NULL)
-			r2->bytes = amount;
-	}
-	free(out.samples);
-	b->done++;
-	print_row(b, r);
-	if (r2 != NULL)
-		print_row(b, r2);
+	t->p = q;
+	t->cap = cap;
 	return 0;
+}
+
+static void
+text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+text_add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	for (;;) {
+		va_start(ap, fmt);
+		int n = t->oom ? 0 : vsnprintf(t->p ? t->p + t->len : NULL,
+		    t->p ? t->cap - t->len : 0, fmt, ap);
+		va_end(ap);
+		if (t->oom || n < 0)
+			return;
+		if (t->p != NULL && t->len + (size_t)n < t->cap) {
+			t->len += (size_t)n;
+			return;
+		}
+		if (text_room(t, (size_t)n) != 0)
+			return;
+	}
+}
+
+/* S as a JSON string, as every --json writes one (json.h): names hold
+ * backslashes, and on a hostile machine controls or broken UTF-8. */
+static void
+text_json_str(struct text *t, const char *s)
+{
+	size_t n = json_quote(s, NULL, 0);
+	if (text_room(t, n) == 0)
+		t->len += json_quote(s, t->p + t->len, t->cap - t->len);
 }
 
 static void
@@ -1485,12 +373,12 @@ print_json(struct bench *b, const char *name, int local)
 	text_add(&t, "{\n  \"pipe\": ");
 	text_json_str(&t, name);
 	text_add(&t, ",\n  \"server\": \"%s\",\n  \"warmup_runs\": 1,\n"
-	    "  \"runs\": %d,\n", local ? "local" : "remote", b->o->repeat);
+	    "  \"runs\": %d,\n", local ? "local" : "remote", b->plan->repeat);
 	for (int g = 0; g < 3; g++) {
 		text_add(&t, "  \"%s\": [", groups[g]);
 		int first = 1;
 		for (int i = 0; i < b->nrows; i++) {
-			struct row *r = &b->rows[i];
+			const struct row *r = &b->rows[i];
 			int ping = strcmp(r->test, "ping") == 0;
 			int anon = strcmp(r->test, "anon") == 0;
 			if (r->nruns == 0 || (g == 1) != ping || (g == 2) != anon)
@@ -1534,62 +422,25 @@ print_json(struct bench *b, const char *name, int local)
 	return rc;
 }
 
-/* Opens the control pipe NAME as a client, waiting as -w says. */
-static HANDLE
-open_ctl(const char *name, long long wait_ms, int *status)
+/* ---- the command ---- */
+
+/* A line of the server's, for -v or a session's failure. */
+static void
+say_line(const char *line)
 {
-	wchar_t *w = utf8_to_wide(name);
-	ULONGLONG start = GetTickCount64();
-	if (w == NULL) {
-		say_winerr(GetLastError(), "bench %s", name);
-		*status = EXIT_FAIL;
-		return NULL;
-	}
-	for (;;) {
-		HANDLE h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, 0, NULL,
-		    OPEN_EXISTING,
-		    FILE_FLAG_OVERLAPPED |      /* waits include Ctrl-C */
-		    SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION,
-		    NULL);
-		if (h != INVALID_HANDLE_VALUE) {
-			free(w);
-			DWORD mode = PIPE_READMODE_MESSAGE;
-			if (!SetNamedPipeHandleState(h, &mode, NULL, NULL)) {
-				say("bench %s: not a bench server (a byte-type pipe)", name);
-				CloseHandle(h);
-				*status = EXIT_FAIL;
-				return NULL;
-			}
-			return h;
-		}
-		DWORD e = GetLastError();
-		ULONGLONG waited = GetTickCount64() - start;
-		int retry = (e == ERROR_PIPE_BUSY || e == ERROR_FILE_NOT_FOUND) &&
-		    (wait_ms < 0 || waited < (ULONGLONG)wait_ms);
-		if (!retry) {
-			say_winerr(e, "bench: connect %s", name);
-			*status = winerr_exit_code(e);
-			free(w);
-			return NULL;
-		}
-		if (e == ERROR_PIPE_BUSY)
-			(void)WaitNamedPipeW(w, 100);
-		else if (WaitForSingleObject(interrupt_event(), 100) == WAIT_OBJECT_0) {
-			*status = EXIT_INTR;
-			free(w);
-			return NULL;
-		}
-	}
+	say("%s", line);
 }
 
 static int
 run_server(struct opts *o, const char *name)
 {
-	struct server s = { .name = name, .remote = o->remote, .verbose = o->verbose };
+	struct bench_serve_cfg cfg = { .name = name, .remote = o->remote,
+	    .verbose = o->verbose, .quiet = o->quiet,
+	    .max_clients = o->max_clients, .note = say_line };
 	char err[1024];
 	DWORD e;
 
-	HANDLE h = create_pipe(name, 1, 1, 4096, o->remote, &e);
+	HANDLE h = bench_listen(name, o->remote, &e);
 	if (h == NULL) {
 		say_winerr(e, "bench --serve %s%s", name,
 		    e == ERROR_ACCESS_DENIED || e == ERROR_PIPE_BUSY
@@ -1598,24 +449,11 @@ run_server(struct opts *o, const char *name)
 	}
 	if (!o->quiet && o->verbose)
 		say("listening on %s", name);
-	for (long long served = 0; o->max_clients == 0 || served < o->max_clients;
-	    served++) {
-		if ((e = accept_ctl(h)) != 0) {
-			if (e == ERROR_OPERATION_ABORTED)
-				return EXIT_INTR;
-			say_winerr(e, "bench --serve %s: wait for a client", name);
-			return EXIT_FAIL;
-		}
-		if (o->verbose)
-			say("client connected to %s", name);
-		e = serve_session(&s, h, err, sizeof err);
+	if ((e = bench_serve(h, &cfg, err, sizeof err)) != 0) {
 		if (e == ERROR_OPERATION_ABORTED)
 			return EXIT_INTR;
-		if (e != 0 && !o->quiet)
-			say("%s", err);
-		if (o->verbose)
-			say("client gone from %s", name);
-		DisconnectNamedPipe(h);
+		say("%s", err);
+		return EXIT_FAIL;
 	}
 	CloseHandle(h);
 	return EXIT_OK;
@@ -1624,90 +462,60 @@ run_server(struct opts *o, const char *name)
 static int
 run_client(struct opts *o, const char *name, int local)
 {
+	const struct plan *p = &o->plan;
 	struct client c = { .name = name };
-	struct bench b = { .o = o, .c = &c };
+	struct report rep = { .o = o };
+	struct bench b = { .plan = p, .c = &c, .on_run = show_run,
+	    .on_figure = show_figure, .ctx = &rep };
 	int status = EXIT_OK;
-	static const char *const modes[2] = { "byte", "message" };
-	DWORD mode_out = 0;
+	char err[1024];
+	DWORD mode_out = 0, e;
 
 	if (!o->quiet && GetConsoleMode(GetStdHandle(STD_ERROR_HANDLE), &mode_out))
-		b.pg.on = 1;
-	b.pg.start = now_us();
+		rep.pg.on = 1;
+	rep.pg.start = now_us();
 
-	int pipes = o->tests & (TS_ONEWAY | TS_BOTH | TS_LATENCY);
-	if (pipes) {
-		c.ctl = open_ctl(name, local ? 0 : o->wait_ms, &status);
-		if (c.ctl == NULL)
-			return status;
+	if (p->tests & (TS_ONEWAY | TS_BOTH | TS_LATENCY)) {
+		c.ctl = open_ctl(name, local ? 0 : o->wait_ms, &e, err, sizeof err);
+		if (c.ctl == NULL) {
+			if (e == ERROR_OPERATION_ABORTED)
+				return EXIT_INTR;
+			say("%s", err);
+			return winerr_exit_code(e);
+		}
 	}
-	int nm = (o->modes & 1) + ((o->modes & 2) >> 1);
-	b.total = nm * o->nsizes * (((o->tests & TS_ONEWAY) ? 2 : 0) +
-	    ((o->tests & TS_BOTH) ? 1 : 0)) + ((o->tests & TS_LATENCY) ? nm : 0) +
-	    ((o->tests & TS_ANON) ? o->nsizes : 0);
 	if (!o->json && !o->quiet) {
 		char head[600], vol[32];
-		if (o->time_ms >= 0)
-			snprintf(vol, sizeof vol, "about %lld.%03lld s", o->time_ms / 1000,
-			    o->time_ms % 1000);
+		if (p->time_ms >= 0)
+			snprintf(vol, sizeof vol, "about %lld.%03lld s", p->time_ms / 1000,
+			    p->time_ms % 1000);
 		else
-			size_text(o->bytes, vol, sizeof vol);
+			size_text(p->bytes, vol, sizeof vol);
 		snprintf(head, sizeof head, "pipecat bench: %s (%s)\n"
 		    "%s a run, %d runs after 1 warm-up; the median, the range, and\n"
 		    "the spread (max - min) / median; %s I/O%s\n", name,
 		    local ? "served by this process" : "remote server", vol,
-		    o->repeat, o->overlapped ? "overlapped" : "synchronous",
-		    o->overlapped ? "" : " (both ways at once: overlapped)");
+		    p->repeat, p->overlapped ? "overlapped" : "synchronous",
+		    p->overlapped ? "" : " (both ways at once: overlapped)");
 		status = print_stdout(head);
 	}
-
-	for (int m = 0; m < 2 && status == EXIT_OK; m++) {
-		if (!(o->modes & (1 << m)))
-			continue;
-		for (int i = 0; i < o->nsizes && status == EXIT_OK; i++) {
-			DWORD sz = o->sizes[i];
-			struct row *r;
-			if (o->tests & TS_ONEWAY) {
-				if ((r = new_row(&b, "up", modes[m], sz, 0, 0)) == NULL ||
-				    (status = measure(&b, T_UP, m, sz, r, NULL)) != 0)
-					break;
-				if ((r = new_row(&b, "down", modes[m], sz, 0, 0)) == NULL ||
-				    (status = measure(&b, T_DOWN, m, sz, r, NULL)) != 0)
-					break;
-			}
-			if (o->tests & TS_BOTH) {
-				struct row *r2;
-				if ((r = new_row(&b, "both-up", modes[m], sz, 0, 0)) == NULL ||
-				    (r2 = new_row(&b, "both-down", modes[m], sz, 0, 0)) == NULL) {
-					status = EXIT_FAIL;
-					break;
-				}
-				/* new_row may have moved the array. */
-				r = &b.rows[b.nrows - 2];
-				if ((status = measure(&b, T_BOTH, m, sz, r, r2)) != 0)
-					break;
-			}
-		}
-		if (status == EXIT_OK && (o->tests & TS_LATENCY)) {
-			struct row *r = new_row(&b, "ping", modes[m], o->ping_size, 0, 0);
-			status = r == NULL ? EXIT_FAIL
-			    : measure(&b, T_ECHO, m, o->ping_size, r, NULL);
+	if (status == EXIT_OK && (e = bench_run(&b, err, sizeof err)) != 0) {
+		progress_clear(&rep.pg);
+		if (e == ERROR_OPERATION_ABORTED) {
+			status = EXIT_INTR;
+		} else {
+			say("%s", err);
+			status = EXIT_FAIL;
 		}
 	}
-	for (int i = 0; i < o->nsizes && status == EXIT_OK &&
-	    (o->tests & TS_ANON); i++) {
-		struct row *r = new_row(&b, "anon", "byte", o->sizes[i], 0, 0);
-		status = r == NULL ? EXIT_FAIL : measure(&b, 0, 0, o->sizes[i], r, NULL);
-	}
-	progress_clear(&b.pg);
+	progress_clear(&rep.pg);
 	if (c.ctl != NULL)
 		CloseHandle(c.ctl);
 	if (status == EXIT_OK && o->json)
 		status = print_json(&b, name, local);
 	if (status == EXIT_INTR)
 		return status;  /* parts may still run; the process is ending */
-	for (int i = 0; i < b.nrows; i++)
-		free(b.rows[i].lat);
-	free(b.rows);
+	bench_free(&b);
 	return status;
 }
 
@@ -1737,10 +545,13 @@ cmd_bench(int argc, char **argv)
 	};
 	static const char *const mode_words[] = { "byte", "message", "both", NULL };
 	struct opts o = {
-		.sizes = { 4096, 16384, 65536, 262144, 1048576 }, .nsizes = 5,
-		.bytes = 32u << 20, .time_ms = -1, .repeat = 3, .modes = 3,
-		.tests = TS_ONEWAY | TS_BOTH | TS_LATENCY | TS_ANON,
-		.count = 2000, .ping_size = 64, .wait_ms = 0,
+		.plan = {
+			.sizes = { 4096, 16384, 65536, 262144, 1048576 }, .nsizes = 5,
+			.bytes = 32u << 20, .time_ms = -1, .repeat = 3, .modes = 3,
+			.tests = TS_ONEWAY | TS_BOTH | TS_LATENCY | TS_ANON,
+			.count = 2000, .ping_size = 64,
+		},
+		.wait_ms = 0,
 	};
 	int bytes_given = 0, client_only = 0, server_only = 0;
 	char err[1024];
@@ -1755,53 +566,53 @@ cmd_bench(int argc, char **argv)
 			client_only = opt;
 		switch (opt) {
 		case 's':
-			if (parse_sizes(optarg, &o, err, sizeof err) != 0)
+			if (parse_sizes(optarg, &o.plan, err, sizeof err) != 0)
 				return usage_error("bench", "%s", err);
 			break;
 		case 'n':
 			if (opt_bytes("--bytes", optarg, 1, 1LL << 40, &v, err, sizeof err) != 0)
 				return usage_error("bench", "%s", err);
-			o.bytes = (uint64_t)v;
+			o.plan.bytes = (uint64_t)v;
 			bytes_given = 1;
 			break;
 		case 't':
-			if (opt_seconds("--time", optarg, 0, &o.time_ms, err, sizeof err) != 0)
+			if (opt_seconds("--time", optarg, 0, &o.plan.time_ms, err, sizeof err) != 0)
 				return usage_error("bench", "%s", err);
-			if (o.time_ms < 10)
+			if (o.plan.time_ms < 10)
 				return usage_error("bench", "--time: \"%s\" is less than "
 				    "the 0.01 s a run needs", optarg);
 			break;
 		case 'r':
 			if (opt_count("--repeat", optarg, 1, 1000, &v, err, sizeof err) != 0)
 				return usage_error("bench", "%s", err);
-			o.repeat = (int)v;
+			o.plan.repeat = (int)v;
 			break;
 		case OPT_B_MODE:
 			if ((i = opt_choice("--mode", optarg, mode_words, err, sizeof err)) < 0)
 				return usage_error("bench", "%s", err);
-			o.modes = i + 1;
+			o.plan.modes = i + 1;
 			break;
 		case OPT_B_TESTS:
-			if (parse_tests(optarg, &o.tests, err, sizeof err) != 0)
+			if (parse_tests(optarg, &o.plan.tests, err, sizeof err) != 0)
 				return usage_error("bench", "%s", err);
 			break;
 		case 'c':
 			if (opt_count("--count", optarg, 1, 1000000, &v, err, sizeof err) != 0)
 				return usage_error("bench", "%s", err);
-			o.count = (uint64_t)v;
+			o.plan.count = (uint64_t)v;
 			break;
 		case OPT_B_PING_SIZE:
 			if (opt_bytes("--ping-size", optarg, 1, MAX_SIZE, &v, err, sizeof err) != 0)
 				return usage_error("bench", "%s", err);
-			o.ping_size = (DWORD)v;
+			o.plan.ping_size = (DWORD)v;
 			break;
 		case OPT_B_BUFFER:
 			if (opt_bytes("--buffer", optarg, 1, 64LL << 20, &v, err, sizeof err) != 0)
 				return usage_error("bench", "%s", err);
-			o.buffer = (DWORD)v;
+			o.plan.buffer = (DWORD)v;
 			break;
 		case OPT_B_OVERLAPPED:
-			o.overlapped = 1;
+			o.plan.overlapped = 1;
 			break;
 		case OPT_B_JSON:
 			o.json = 1;
@@ -1840,7 +651,7 @@ cmd_bench(int argc, char **argv)
 	/* Every conflict, in one place. */
 	if (o.verbose && o.quiet)
 		return usage_error("bench", "--quiet and -v cannot be combined");
-	if (o.time_ms >= 0 && bytes_given)
+	if (o.plan.time_ms >= 0 && bytes_given)
 		return usage_error("bench", "--time and --bytes cannot be combined");
 	if (o.serve && client_only) {
 		const char *word = "?";
@@ -1878,7 +689,7 @@ cmd_bench(int argc, char **argv)
 			return usage_error("bench", "%s: too long to add the data "
 			    "pipes' \"-NUMBER\" (256 characters at most)", name);
 	}
-	if (pattern_init() != 0) {
+	if (part_init() != 0) {
 		say("bench: out of memory");
 		return EXIT_FAIL;
 	}
@@ -1891,38 +702,24 @@ cmd_bench(int argc, char **argv)
 		return run_server(&o, name);
 	if (!local)
 		return run_client(&o, name, 0);
-	if (!(o.tests & (TS_ONEWAY | TS_BOTH | TS_LATENCY)))
+	if (!(o.plan.tests & (TS_ONEWAY | TS_BOTH | TS_LATENCY)))
 		return run_client(&o, name, 1);        /* no pipe to serve */
 
 	/* Serve a private name on a thread, and be its client. */
-	/* Static: the server thread may outlive this frame on Ctrl-C. */
-	static struct local_server ls;
-	ls.s.name = name;
-	DWORD e;
-
-	ls.ctl = create_pipe(name, 1, 1, 4096, 0, &e);
-	if (ls.ctl == NULL) {
-		say_winerr(e, "bench %s", name);
-		return EXIT_FAIL;
-	}
-	HANDLE t = CreateThread(NULL, 64 * 1024, local_server_thread, &ls,
-	    STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
-	if (t == NULL) {
-		say_winerr(GetLastError(), "bench: start the server thread");
+	if (bench_local_start(name, err, sizeof err) != 0) {
+		say("%s", err);
 		return EXIT_FAIL;
 	}
 	int status = run_client(&o, name, 1);
 	if (status == EXIT_INTR)
 		return status;
 	/* The client closed the control pipe: the session ends. */
-	HANDLE hs[2] = { t, interrupt_event() };
-	if (WaitForMultipleObjects(2, hs, FALSE, INFINITE) != WAIT_OBJECT_0)
+	DWORD e = bench_local_end(err, sizeof err);
+	if (e == ERROR_OPERATION_ABORTED)
 		return EXIT_INTR;
-	if (status == EXIT_OK && ls.err != 0 && ls.err != ERROR_OPERATION_ABORTED) {
-		say("%s", ls.text);
+	if (status == EXIT_OK && e != 0) {
+		say("%s", err);
 		status = EXIT_FAIL;
 	}
-	CloseHandle(t);
-	CloseHandle(ls.ctl);
 	return status;
 }

@@ -80,6 +80,22 @@ test_expect_success 'bench NAME against bench --serve in another process' '
 	check_json out.json 200000 5 1 10
 '
 
+test_expect_success 'bench --json: the pipe name is a JSON string, quotes and UTF-8 kept' '
+	n="$P-\"q\"-é" &&
+	bg server pc bench --serve -v --max-clients 1 "$n" >/dev/null 2>serr &&
+	wait_for serr "listening on" &&
+	pc bench --json -n 10000 -s 4K --mode byte --tests oneway -r 1 "$n" \
+		>out.json 2>err &&
+	wait_status $server 0 &&
+	empty_file err &&
+	check_json out.json 10000 0 1 2 &&
+	W="\\\\.\\pipe\\$n" perl -MJSON::PP -MEncode -e "
+		local \$/; my \$j = decode_json(<STDIN>);
+		my \$w = decode(q(UTF-8), \$ENV{W});
+		die qq(pipe: \$j->{pipe}, not \$w\\n) unless \$j->{pipe} eq \$w;
+	" <out.json
+'
+
 test_expect_success 'bench --time: the warm-up sets a volume, and all of it is verified' '
 	pc bench --json -t 0.05 -s 4K --mode message --tests oneway,latency -r 1 >out.json 2>err &&
 	perl -MJSON::PP -e "
