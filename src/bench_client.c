@@ -24,7 +24,9 @@
 #include "bench_client.h"
 #include "bench_part.h"
 #include "bench_wire.h"
+#include "exitcode.h"
 #include "interrupt.h"
+#include "pipeclient.h"
 #include "stats.h"
 #include "winerr.h"
 
@@ -419,50 +421,27 @@ bench_free(struct bench *b)
 }
 
 HANDLE
-open_ctl(const char *name, long long wait_ms, DWORD *e, char *err,
-    size_t errlen)
+open_ctl(const char *name, long long wait_ms, const char *wait_text,
+    int *status, char *err, size_t errlen)
 {
-	wchar_t *w = utf8_to_wide(name);
-	ULONGLONG start = GetTickCount64();
-	if (w == NULL) {
-		*e = GetLastError();
-		winerr_fmt(err, errlen, *e, "bench %s", name);
-		*e = nonzero(*e);
+	char what[300];
+	snprintf(what, sizeof what, "bench: connect %s", name);
+	struct pipeclient pc = {
+		.name = name, .what = what,
+		.access = GENERIC_READ | GENERIC_WRITE,
+		.sqos = SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION,
+		.wait_ms = wait_ms, .wait_text = wait_text,
+	};
+	HANDLE h = pipeclient_open(&pc, status, err, errlen);
+	if (h == NULL)
+		return NULL;
+	DWORD mode = PIPE_READMODE_MESSAGE;
+	if (!SetNamedPipeHandleState(h, &mode, NULL, NULL)) {
+		snprintf(err, errlen, "bench %s: not a bench server (a byte-type pipe)",
+		    name);
+		CloseHandle(h);
+		*status = EXIT_FAIL;
 		return NULL;
 	}
-	for (;;) {
-		HANDLE h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, 0, NULL,
-		    OPEN_EXISTING,
-		    FILE_FLAG_OVERLAPPED |      /* waits include Ctrl-C */
-		    SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION,
-		    NULL);
-		if (h != INVALID_HANDLE_VALUE) {
-			free(w);
-			DWORD mode = PIPE_READMODE_MESSAGE;
-			if (!SetNamedPipeHandleState(h, &mode, NULL, NULL)) {
-				snprintf(err, errlen, "bench %s: not a bench server "
-				    "(a byte-type pipe)", name);
-				CloseHandle(h);
-				*e = ERROR_INVALID_DATA;
-				return NULL;
-			}
-			return h;
-		}
-		*e = GetLastError();
-		ULONGLONG waited = GetTickCount64() - start;
-		int retry = (*e == ERROR_PIPE_BUSY || *e == ERROR_FILE_NOT_FOUND) &&
-		    (wait_ms < 0 || waited < (ULONGLONG)wait_ms);
-		if (!retry) {
-			winerr_fmt(err, errlen, *e, "bench: connect %s", name);
-			free(w);
-			return NULL;
-		}
-		if (*e == ERROR_PIPE_BUSY)
-			(void)WaitNamedPipeW(w, 100);
-		else if (WaitForSingleObject(interrupt_event(), 100) == WAIT_OBJECT_0) {
-			*e = ERROR_OPERATION_ABORTED;
-			free(w);
-			return NULL;
-		}
-	}
+	return h;
 }

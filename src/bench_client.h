@@ -74,14 +74,15 @@ struct bench {
 };
 
 /*
- * Opens the control pipe NAME as a client, waiting up to WAIT_MS (-1: no
- * limit) for it to exist and be free. Returns the handle (overlapped,
- * message read mode), or NULL with *E the Win32 error and the message in
- * ERR: ERROR_OPERATION_ABORTED on Ctrl-C (no message), ERROR_INVALID_DATA
- * for a pipe that is not a bench server's.
+ * Opens the control pipe NAME as a client (pipeclient.c), waiting up to
+ * WAIT_MS (-1: no limit; WAIT_TEXT as given, for the timeout message) for
+ * it to exist and be free. Returns the handle (overlapped, message read
+ * mode), or NULL with *STATUS the exit code and the message in ERR:
+ * EXIT_INTR on Ctrl-C (no message), EXIT_FAIL for a pipe that is not a
+ * bench server's.
  */
-HANDLE open_ctl(const char *name, long long wait_ms, DWORD *e, char *err,
-    size_t errlen);
+HANDLE open_ctl(const char *name, long long wait_ms, const char *wait_text,
+    int *status, char *err, size_t errlen);
 
 /*
  * Measures every figure of B's plan: B's client for the pipe tests (its

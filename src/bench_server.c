@@ -24,15 +24,14 @@
 
 #include <windows.h>
 
-#include "advapi.h"
 #include "bench_part.h"
 #include "bench_server.h"
 #include "bench_wire.h"
 #include "interrupt.h"
-#include "sddl.h"
+#include "pipeserver.h"
 #include "winerr.h"
 
-struct server {
+struct bench_srv {
 	const char *name;       /* the control pipe, "\\.\pipe\NAME" */
 	int remote;             /* --allow-remote */
 	int verbose;
@@ -41,10 +40,10 @@ struct server {
 };
 
 static void
-note(const struct server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+note(const struct bench_srv *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
-note(const struct server *s, const char *fmt, ...)
+note(const struct bench_srv *s, const char *fmt, ...)
 {
 	char line[1024];
 	va_list ap;
@@ -56,46 +55,20 @@ note(const struct server *s, const char *fmt, ...)
 	s->note(line);
 }
 
-/* Made once by bench_sa_init, before any thread creates a pipe (main
- * thread), and read only after. */
-static SECURITY_ATTRIBUTES bench_sa;
+/* The pipes' security, as serve's default (pipeserver.c): made once by
+ * bench_sa_init, before any thread creates a pipe (main thread), and read
+ * only after. */
+static struct server sa_server;
 
-DWORD
-bench_sa_init(void)
+int
+bench_sa_init(const char *name, char *err, size_t errlen)
 {
-	HANDLE tok;
-	BYTE tu[256];
-	DWORD n, e = 0;
-	wchar_t *wsid = NULL, *wsd = NULL;
-	char *sid = NULL, sd[512];
-	PSECURITY_DESCRIPTOR psd = NULL;
-	const struct advapi *a = advapi(&e);
-
-	if (a == NULL)
-		return e;
-	if (!a->OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
-		return GetLastError();
-	if (!a->GetTokenInformation(tok, TokenUser, tu, sizeof tu, &n) ||
-	    !a->ConvertSidToStringSidW(((TOKEN_USER *)tu)->User.Sid, &wsid))
-		e = GetLastError();
-	CloseHandle(tok);
-	if (e == 0 && ((sid = wide_to_utf8(wsid)) == NULL ||
-	    sddl_build(sid, 0, sd, sizeof sd) != 0 ||
-	    (wsd = utf8_to_wide(sd)) == NULL))
-		e = ERROR_INVALID_SID;
-	if (e == 0 && !a->ConvertStringSecurityDescriptorToSecurityDescriptorW(wsd,
-	    SDDL_REVISION_1, &psd, NULL))
-		e = GetLastError();
-	if (wsid != NULL)
-		LocalFree(wsid);
-	free(sid);
-	free(wsd);
-	if (e != 0)
-		return e;
-	bench_sa.nLength = sizeof bench_sa;
-	bench_sa.lpSecurityDescriptor = psd;   /* kept for the process's life */
-	bench_sa.bInheritHandle = FALSE;
-	return 0;
+	struct server_opts o = {
+		.what = "bench", .access = PIPE_ACCESS_DUPLEX, .max_instances = 1,
+		.buffer = 4096,
+	};
+	int status;
+	return server_init(&sa_server, name, &o, &status, err, errlen);
 }
 
 static HANDLE
@@ -117,7 +90,7 @@ create_pipe(const char *name, int msg, int ov, DWORD buffer, int remote,
 	    buffer,             /* out buffer */
 	    buffer,             /* in buffer */
 	    0,                  /* WaitNamedPipe default */
-	    &bench_sa);         /* the user and SYSTEM only */
+	    &sa_server.sa);         /* the user and SYSTEM only */
 	*e = h == INVALID_HANDLE_VALUE ? GetLastError() : 0;
 	free(w);
 	return h == INVALID_HANDLE_VALUE ? NULL : h;
@@ -158,7 +131,7 @@ unblock_run(const char *dname)
  * Ctrl-C, or an error with the message in ERR.
  */
 static DWORD
-serve_session(struct server *s, HANDLE ctl, char *err, size_t errlen)
+serve_session(struct bench_srv *s, HANDLE ctl, char *err, size_t errlen)
 {
 	struct hdr next, h;
 	OVERLAPPED o;
@@ -317,7 +290,7 @@ accept_ctl(HANDLE h)
  * writes err and text.
  */
 static struct {
-	struct server s;
+	struct bench_srv s;
 	HANDLE ctl;
 	HANDLE thread;
 	DWORD err;
@@ -382,7 +355,7 @@ DWORD
 bench_serve(HANDLE ctl, const struct bench_serve_cfg *cfg, char *err,
     size_t errlen)
 {
-	struct server s = { .name = cfg->name, .remote = cfg->remote,
+	struct bench_srv s = { .name = cfg->name, .remote = cfg->remote,
 	    .verbose = cfg->verbose, .note = cfg->note };
 	char why[1024];
 	DWORD e;

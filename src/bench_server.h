@@ -18,10 +18,11 @@
 
 /*
  * Makes the security of every pipe bench creates, as serve's default:
- * SYSTEM and the current user only (sddl.h). Call once on the main thread
- * before any pipe is created. Returns 0, or the Win32 error.
+ * SYSTEM and the current user only (pipeserver.c's server_init; NAME for
+ * its messages). Call once on the main thread before any pipe is created.
+ * Returns 0, or -1 with a message in ERR.
  */
-DWORD bench_sa_init(void);
+int bench_sa_init(const char *name, char *err, size_t errlen);
 
 /* What --serve was asked. */
 struct bench_serve_cfg {

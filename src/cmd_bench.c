@@ -95,6 +95,7 @@ struct opts {
 	int json, serve, remote, verbose, quiet;
 	long long max_clients;
 	long long wait_ms;
+	const char *wait_text;  /* --wait as given */
 };
 
 static int
@@ -476,12 +477,13 @@ run_client(struct opts *o, const char *name, int local)
 	rep.pg.start = now_us();
 
 	if (p->tests & (TS_ONEWAY | TS_BOTH | TS_LATENCY)) {
-		c.ctl = open_ctl(name, local ? 0 : o->wait_ms, &e, err, sizeof err);
+		int st = EXIT_FAIL;
+		c.ctl = open_ctl(name, local ? 0 : o->wait_ms, o->wait_text, &st,
+		    err, sizeof err);
 		if (c.ctl == NULL) {
-			if (e == ERROR_OPERATION_ABORTED)
-				return EXIT_INTR;
-			say("%s", err);
-			return winerr_exit_code(e);
+			if (st != EXIT_INTR)
+				say("%s", err);
+			return st;
 		}
 	}
 	if (!o->json && !o->quiet) {
@@ -620,6 +622,7 @@ cmd_bench(int argc, char **argv)
 		case 'w':
 			if (opt_seconds("--wait", optarg, 1, &o.wait_ms, err, sizeof err) != 0)
 				return usage_error("bench", "%s", err);
+			o.wait_text = optarg;
 			client_only = 'w';
 			break;
 		case OPT_B_SERVE:
@@ -693,9 +696,8 @@ cmd_bench(int argc, char **argv)
 		say("bench: out of memory");
 		return EXIT_FAIL;
 	}
-	DWORD sa_err = bench_sa_init();
-	if (sa_err != 0) {
-		say_winerr(sa_err, "bench: build the pipes' security descriptor");
+	if (bench_sa_init(name, err, sizeof err) != 0) {
+		say("%s", err);
 		return EXIT_FAIL;
 	}
 	if (o.serve)

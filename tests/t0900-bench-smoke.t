@@ -181,6 +181,13 @@ test_expect_success 'bench NAME: a missing pipe is exit 3, a non-bench pipe exit
 	kill_tree $server
 '
 
+# bench opens its control pipe with connect's code (pipeclient.c): a wait
+# that runs out is "timed out" and 4, as for connect, not 3 (it was).
+test_expect_success 'bench -w 1 NAME with no server: timed out, exit 4' '
+	expect_status 4 pc bench -w 1 "$P-never" 2>e8 &&
+	grep_file "^pipecat: bench: connect .*$P-never: timed out after 1 s waiting for the pipe to exist: .*\(2\)$" e8
+'
+
 test_expect_success 'bench --serve: a name in use is exit 5' '
 	bg server pc bench --serve -v --max-clients 1 "$P-used" >/dev/null 2>serr &&
 	wait_for serr "listening on" &&
