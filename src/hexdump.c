@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "hexdump.h"
+#include "sink.h"
 
 /* Longest header: "< message of " + 20 digits + " bytes at offset " +
  * 20 digits + "\n" (a 64-bit number has at most 20 decimal digits). */
@@ -18,27 +19,6 @@
 /* Longest data line: "> " + 16 hex digits + "  " + 16 * "xx " + " " +
  * " |" + 16 characters + "|\n". Offsets below 4 GiB use 8 digits, 8 fewer. */
 #define HEX_LINE_MAX (2 + 16 + 2 + 16 * 3 + 1 + 2 + 16 + 2)
-
-struct sink {
-	char *out;
-	size_t cap;
-	size_t n;               /* characters produced, stored or not */
-};
-
-static void
-put(struct sink *s, char c)
-{
-	if (s->n < s->cap)
-		s->out[s->n] = c;
-	s->n++;
-}
-
-static void
-puts_(struct sink *s, const char *str)
-{
-	while (*str != '\0')
-		put(s, *str++);
-}
 
 static void
 put_dec(struct sink *s, unsigned long long v)
@@ -51,7 +31,7 @@ put_dec(struct sink *s, unsigned long long v)
 		v /= 10;
 	} while (v != 0);
 	while (i > 0)
-		put(s, d[--i]);
+		sink_put(s, d[--i]);
 }
 
 /* V in lowercase hex, at least MINDIGITS digits. */
@@ -66,7 +46,7 @@ put_hex(struct sink *s, unsigned long long v, int mindigits)
 	if (digits < mindigits)
 		digits = mindigits;
 	while (digits-- > 0)
-		put(s, xd[(v >> (4 * digits)) & 0xf]);
+		sink_put(s, xd[(v >> (4 * digits)) & 0xf]);
 }
 
 void
@@ -101,36 +81,36 @@ hexdump_block(struct hexdump *h, int dir, const unsigned char *data,
 		return 0;
 	}
 
-	put(&s, mark);
-	puts_(&s, message ? " message of " : " ");
+	sink_put(&s, mark);
+	sink_puts(&s, message ? " message of " : " ");
 	put_dec(&s, len);
-	puts_(&s, len == 1 ? " byte at offset " : " bytes at offset ");
+	sink_puts(&s, len == 1 ? " byte at offset " : " bytes at offset ");
 	put_dec(&s, off);
-	put(&s, '\n');
+	sink_put(&s, '\n');
 
 	for (size_t at = 0; at < len; at += 16) {
 		size_t n = len - at < 16 ? len - at : 16;
 
-		put(&s, mark);
-		put(&s, ' ');
+		sink_put(&s, mark);
+		sink_put(&s, ' ');
 		put_hex(&s, off + at, 8);
-		puts_(&s, "  ");
+		sink_puts(&s, "  ");
 		for (size_t i = 0; i < 16; i++) {
 			if (i < n) {
 				put_hex(&s, data[at + i], 2);
-				put(&s, ' ');
+				sink_put(&s, ' ');
 			} else {
-				puts_(&s, "   ");
+				sink_puts(&s, "   ");
 			}
 			if (i == 7)
-				put(&s, ' ');
+				sink_put(&s, ' ');
 		}
-		puts_(&s, " |");
+		sink_puts(&s, " |");
 		for (size_t i = 0; i < n; i++) {
 			unsigned char c = data[at + i];
-			put(&s, c >= 0x20 && c < 0x7f ? (char)c : '.');
+			sink_put(&s, c >= 0x20 && c < 0x7f ? (char)c : '.');
 		}
-		puts_(&s, "|\n");
+		sink_puts(&s, "|\n");
 	}
 
 	if (s.n >= outlen) {

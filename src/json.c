@@ -10,28 +10,8 @@
 #include <stdint.h>
 
 #include "json.h"
+#include "sink.h"
 #include "utf8.h"
-
-struct sink {
-	char *out;
-	size_t cap;
-	size_t n;
-};
-
-static void
-put(struct sink *s, char c)
-{
-	if (s->n < s->cap)
-		s->out[s->n] = c;
-	s->n++;
-}
-
-static void
-puts_(struct sink *s, const char *str)
-{
-	while (*str != '\0')
-		put(s, *str++);
-}
 
 size_t
 json_quote_size(size_t len)
@@ -49,42 +29,42 @@ json_quote(const char *str, char *out, size_t outlen)
 	const unsigned char *s = (const unsigned char *)str;
 	struct sink k = { out, outlen, 0 };
 
-	put(&k, '"');
+	sink_put(&k, '"');
 	while (*s != '\0') {
 		unsigned char c = *s;
 		uint32_t cp;
 		size_t n;
 
 		if (c == '"' || c == '\\') {
-			put(&k, '\\');
-			put(&k, (char)c);
+			sink_put(&k, '\\');
+			sink_put(&k, (char)c);
 			s++;
 		} else if (c < 0x20 || c == 0x7f) {
 			switch (c) {
-			case '\b': puts_(&k, "\\b"); break;
-			case '\f': puts_(&k, "\\f"); break;
-			case '\n': puts_(&k, "\\n"); break;
-			case '\r': puts_(&k, "\\r"); break;
-			case '\t': puts_(&k, "\\t"); break;
+			case '\b': sink_puts(&k, "\\b"); break;
+			case '\f': sink_puts(&k, "\\f"); break;
+			case '\n': sink_puts(&k, "\\n"); break;
+			case '\r': sink_puts(&k, "\\r"); break;
+			case '\t': sink_puts(&k, "\\t"); break;
 			default:
-				puts_(&k, "\\u00");
-				put(&k, xd[c >> 4]);
-				put(&k, xd[c & 0xf]);
+				sink_puts(&k, "\\u00");
+				sink_put(&k, xd[c >> 4]);
+				sink_put(&k, xd[c & 0xf]);
 			}
 			s++;
 		} else if (c < 0x80) {
-			put(&k, (char)c);
+			sink_put(&k, (char)c);
 			s++;
 		} else if ((n = utf8_decode((const char *)s, &cp)) != 0) {
 			for (size_t i = 0; i < n; i++)
-				put(&k, (char)s[i]);
+				sink_put(&k, (char)s[i]);
 			s += n;
 		} else {
-			puts_(&k, "\\ufffd");
+			sink_puts(&k, "\\ufffd");
 			s++;
 		}
 	}
-	put(&k, '"');
+	sink_put(&k, '"');
 	if (k.n >= outlen) {
 		if (outlen > 0)
 			out[0] = '\0';
