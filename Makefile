@@ -24,7 +24,7 @@ LDFLAGS_WIN = -static -municode -s -Wl,--no-insert-timestamp
 LIBS_WIN  = -lkernel32
 
 # Portable modules: no windows.h; also built natively with sanitizers.
-PORTABLE  = pipename opts sddl cli argv stats hexdump pipelist json utf8
+PORTABLE  = pipename opts sddl cli argv stats hexdump pipelist json utf8 addr
 # Windows modules.
 MODULES   = pipecat command session pipeclient cmd_serve cmd_connect cmd_spawn cmd_bench bench_client bench_server bench_wire bench_part cmd_info cmd_list child exec broker pipeserver advapi relay pump dump aio winerr interrupt
 SRCS      = $(addprefix src/,$(addsuffix .c,$(PORTABLE) $(MODULES)))
@@ -58,6 +58,7 @@ UNIT_EXTRA_opts = src/utf8.c
 UNIT_EXTRA_pipename = src/utf8.c
 UNIT_EXTRA_pipelist = src/utf8.c
 UNIT_EXTRA_json = src/utf8.c
+UNIT_EXTRA_addr = src/pipename.c src/utf8.c
 $(BUILD)/unit/test_%: tests/unit/test_%.c src/%.c src/%.h tests/unit/tap.h src/opts.c src/utf8.c
 	@mkdir -p $(@D)
 	$(CC_HOST) -std=c11 -g -O1 $(WARN) -Wconversion $(SAN) -Isrc $< src/$*.c $(UNIT_EXTRA_$*) -o $@
