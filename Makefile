@@ -20,13 +20,13 @@ CFLAGS_WIN = -std=c11 -O2 $(WARN) -D_WIN32_WINNT=0x0601 -DUNICODE -D_UNICODE \
 	-DPIPECAT_VERSION='"$(VERSION)"' -ffile-prefix-map=$(CURDIR)=.
 LDFLAGS_WIN = -static -municode -s -Wl,--no-insert-timestamp
 # ADVAPI32 is not linked: src/advapi.c loads it when serve, bench or info
-# first needs it.
+# first needs it; nor is WS2_32, which src/sock.c loads for bridge.
 LIBS_WIN  = -lkernel32
 
 # Portable modules: no windows.h; also built natively with sanitizers.
 PORTABLE  = pipename opts sddl cli argv stats hexdump pipelist json utf8 addr
 # Windows modules.
-MODULES   = pipecat command session pipeclient cmd_serve cmd_connect cmd_spawn cmd_bench bench_client bench_server bench_wire bench_part cmd_info cmd_list child exec broker pipeserver advapi relay pump dump aio winerr interrupt
+MODULES   = pipecat command session pipeclient cmd_bridge bridge sock cmd_serve cmd_connect cmd_spawn cmd_bench bench_client bench_server bench_wire bench_part cmd_info cmd_list child exec broker pipeserver advapi relay pump dump aio winerr interrupt
 SRCS      = $(addprefix src/,$(addsuffix .c,$(PORTABLE) $(MODULES)))
 OBJS      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
 HDRS      = $(wildcard src/*.h)
