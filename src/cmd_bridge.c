@@ -20,6 +20,8 @@
 #include "cli.h"
 #include "interrupt.h"
 #include "opts.h"
+#include "pipeclient.h"
+#include "pipeserver.h"
 #include "command.h"
 #include "pipecat.h"
 #include "sock.h"
@@ -30,6 +32,8 @@ const char usage_bridge[] =
     "\n"
     "Relay two endpoints both ways. An ADDRESS is one of:\n"
     "  -, stdio                     stdin and stdout\n"
+    "  pipe:NAME                    open a pipe as a client (NAME as for connect)\n"
+    "  pipe-listen:NAME             host \\\\.\\pipe\\NAME, as serve does\n"
     "  tcp:HOST:PORT                connect to TCP (IPv6: tcp:[::1]:PORT)\n"
     "  tcp-listen:[ADDR:]PORT       listen on TCP, on 127.0.0.1 unless ADDR is\n"
     "                               given (PORT 0: the system chooses; -v says)\n"
@@ -41,6 +45,14 @@ const char usage_bridge[] =
     "                               forever (else one, and exit with its status)\n"
     "      --max-clients N          stop after N connections (implies -k)\n"
     "      --max-instances N        connections served at once (default 32)\n"
+    "  -w, --wait SECONDS|inf       pipe: wait for the pipe to exist and for a free\n"
+    "                               instance\n"
+    "  -m, --message                message pipes: each block is one message\n"
+    "      --eof-message            with -m: a zero-length message is the EOF,\n"
+    "                               sent when the other side ends\n"
+    "      --allow-remote           pipe-listen: accept clients from other machines\n"
+    "      --allow-everyone         pipe-listen: let every user open the pipe\n"
+    "      --sddl SDDL              pipe-listen: the pipe's security descriptor\n"
     "  -q SECONDS                   after one direction ends, the other gets this\n"
     "                               long, then both close (default 0.5)\n"
     "  -i, --idle-timeout SECONDS   close after SECONDS with no data either way (exit 6)\n"
@@ -62,6 +74,9 @@ struct plan {
 	int verbose, quiet;
 	long long max_clients, max_at_once;
 	int keep_open;
+	struct server_opts server;      /* pipe-listen: */
+	long long wait_ms;              /* pipe: --wait */
+	const char *wait_text;
 };
 
 /* The exit status of a session's end; prints the line an end deserves. */
@@ -144,11 +159,42 @@ open_assuan(const struct addr *a, const char *what, int *status, char *err,
 	return s;
 }
 
+/* Opens the pipe A as a client, as connect does (--wait, -m). */
+static int
+open_pipe(const struct plan *pl, const struct addr *a, const char *what,
+    struct endpoint *ep, int *status, char *err, size_t errlen)
+{
+	struct pipeclient pc = {
+		.name = a->pipe.full, .what = what,
+		.access = GENERIC_READ | GENERIC_WRITE,
+		/* The server may learn who we are, not act as us. */
+		.sqos = SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION,
+		.wait_ms = pl->wait_ms, .wait_text = pl->wait_text,
+		.message = pl->server.message,
+	};
+	HANDLE h = pipeclient_open(&pc, status, err, errlen);
+	if (h == NULL)
+		return -1;
+	if (pc.access != (GENERIC_READ | GENERIC_WRITE)) {
+		/* pipeclient fell back to the way a one-way pipe goes; a
+		 * bridge relays both ways. */
+		CloseHandle(h);
+		snprintf(err, errlen, "%s: a one-way pipe (%s only); bridge relays "
+		    "both ways", what, (pc.access & GENERIC_WRITE) ? "writing" : "reading");
+		*status = EXIT_FAIL;
+		return -1;
+	}
+	ep->in = ep->out = h;
+	ep->message = pl->server.message;
+	snprintf(ep->name, sizeof ep->name, "%s", a->pipe.full);
+	return 0;
+}
+
 /* Opens A, which does not listen, into EP. Returns 0, or -1 with ERR and
  * *STATUS. */
 static int
-open_endpoint(const struct addr *a, struct endpoint *ep, int *status, char *err,
-    size_t errlen)
+open_endpoint(const struct plan *pl, const struct addr *a, struct endpoint *ep,
+    int *status, char *err, size_t errlen)
 {
 	char what[400];
 	memset(ep, 0, sizeof *ep);
@@ -170,6 +216,7 @@ open_endpoint(const struct addr *a, struct endpoint *ep, int *status, char *err,
 		ep->sock = open_assuan(a, what, status, err, errlen);
 		break;
 	case ADDR_PIPE:
+		return open_pipe(pl, a, what, ep, status, err, errlen);
 	case ADDR_PIPE_LISTEN:
 	case ADDR_TCP_LISTEN:
 		snprintf(err, errlen, "%s: cannot be opened here", what);
@@ -199,7 +246,7 @@ bridge_once(struct plan *pl)
 	int status = EXIT_FAIL;
 
 	for (int i = 0; i < 2; i++) {
-		if (open_endpoint(&pl->addr[i], &ep[i], &status, err, sizeof err) != 0) {
+		if (open_endpoint(pl, &pl->addr[i], &ep[i], &status, err, sizeof err) != 0) {
 			if (status != EXIT_INTR)
 				say("%s", err);
 			if (i == 1)
@@ -245,14 +292,21 @@ serve_session(struct session *s)
 
 	snprintf(who, sizeof who, "session %lu", s->id);
 	ep[li] = s->peer;
-	if (open_endpoint(&pl->addr[oi], &ep[oi], &status, err, sizeof err) != 0) {
+	if (open_endpoint(pl, &pl->addr[oi], &ep[oi], &status, err, sizeof err) != 0) {
 		if (status != EXIT_INTR && !pl->quiet)
 			say("%s: %s", who, err);
 		endpoint_close(&ep[li]);
 		return status;
 	}
-	if (pl->verbose)
-		say("%s: %s -> %s", who, ep[li].name, ep[oi].name);
+	if (pl->verbose) {
+		ULONG pid = 0;
+		if (ep[li].sock == INVALID_SOCKET &&
+		    GetNamedPipeClientProcessId(ep[li].in, &pid))
+			say("%s: %s (client pid %lu) -> %s", who, ep[li].name, pid,
+			    ep[oi].name);
+		else
+			say("%s: %s -> %s", who, ep[li].name, ep[oi].name);
+	}
 	struct bridge_stats st;
 	ULONGLONG t0 = GetTickCount64();
 	enum bridge_end end = bridge_run(&pl->cfg, &ep[0], &ep[1], &st, err, sizeof err);
@@ -348,63 +402,163 @@ wait_slots(volatile LONG *active, HANDLE slot_free, long long max)
 	return 0;
 }
 
-/* A TCP listener: one session (on this thread), or -k: many at once. */
-static int
-bridge_tcp_listen(struct plan *pl)
-{
-	const struct addr *la = &pl->addr[pl->listener];
-	struct sock_listener l;
-	char err[1024], what[400];
-	int status = EXIT_FAIL;
+/* The listening side: a TCP listener, or a hosted pipe and its instances. */
+struct listener {
+	const struct addr *addr;
+	char what[400];                 /* "bridge ADDRESS", for messages */
+	struct sock_listener tcp;
+	struct server pipe;
+	struct instance first;          /* pipe: the first instance */
+	int accepting;                  /* pipe, -k: the acceptor has FIRST */
+};
 
-	snprintf(what, sizeof what, "bridge %s", la->text);
-	if (sock_listen(&l, la->host, la->port, what, &status, err, sizeof err) != 0) {
+/* Opens L: binds and listens, or creates the pipe's first instance.
+ * Returns 0, or an exit status after printing why. */
+static int
+listener_open(struct plan *pl, struct listener *l)
+{
+	char err[1024];
+	int status = EXIT_FAIL;
+	const struct addr *la = l->addr;
+
+	snprintf(l->what, sizeof l->what, "bridge %s", la->text);
+	if (la->kind == ADDR_TCP_LISTEN) {
+		if (sock_listen(&l->tcp, la->host, la->port, l->what, &status, err,
+		    sizeof err) != 0) {
+			say("%s", err);
+			return status;
+		}
+		if (pl->verbose) {
+			/* What a client connects to, with the port as bound. */
+			say("listening on tcp:%s%s", l->tcp.text + strlen("tcp-listen:"),
+			    l->tcp.loopback ? " (loopback only)" : "");
+			if (!l->tcp.loopback)
+				say("warning: %s is not a loopback address: anyone who "
+				    "can reach it gets %s", la->host,
+				    pl->addr[1 - pl->listener].text);
+		}
+		return 0;
+	}
+	/* A pipe, with serve's safe defaults (cmd_serve.c): the first
+	 * instance, local clients only, a DACL for this user. With -k: the
+	 * sessions at once, and one more client connected and waiting. */
+	pl->server.what = l->what;
+	pl->server.max_instances = pl->keep_open ? (DWORD)pl->max_at_once + 1 : 1;
+	if (server_init(&l->pipe, la->pipe.full, &pl->server, &status, err,
+	    sizeof err) != 0) {
+		if (status == EXIT_USAGE)
+			return usage_error("bridge", "%s", err);
 		say("%s", err);
 		return status;
 	}
-	if (pl->verbose) {
-		/* What a client connects to, with the port as bound. */
-		say("listening on tcp:%s%s", l.text + strlen("tcp-listen:"),
-		    l.loopback ? " (loopback only)" : "");
-		if (!l.loopback)
-			say("warning: %s is not a loopback address: anyone who can "
-			    "reach it gets %s", la->host, pl->addr[1 - pl->listener].text);
+	if (pl->verbose >= 2)
+		say("security descriptor of %s: %s", la->pipe.full, l->pipe.sddl);
+	if (server_first(&l->pipe, &l->first, &status, err, sizeof err) != 0) {
+		say("%s", err);
+		return status;
 	}
-
-	static volatile LONG active;
-	HANDLE slot_free = CreateEventW(NULL, FALSE, FALSE, NULL);
-	if (slot_free == NULL) {
-		say_winerr(GetLastError(), "%s", what);
+	DWORD e = pl->keep_open
+	    ? acceptor_start(&l->pipe, &l->first, (int)pl->max_at_once + 1)
+	    : instance_arm(&l->first);
+	if (e != 0) {
+		say_winerr(e, "%s: wait for a client", l->what);
 		return EXIT_FAIL;
 	}
-	int rc = EXIT_OK;
+	l->accepting = pl->keep_open;
+	if (pl->verbose)
+		say("listening on %s", la->pipe.full);
+	return 0;
+}
+
+/*
+ * Waits for L's next connection, into PEER; with -k, ACTIVE sessions run
+ * and SLOT_FREE is set when one ends. Returns 0, or the exit status the
+ * listener ends with (printed).
+ */
+static int
+listener_next(struct plan *pl, struct listener *l, volatile LONG *active,
+    HANDLE slot_free, struct endpoint *peer)
+{
+	DWORD e;
+	memset(peer, 0, sizeof *peer);
+	peer->sock = INVALID_SOCKET;
+	if (l->addr->kind == ADDR_TCP_LISTEN) {
+		char from[300];
+		peer->sock = sock_accept(&l->tcp, interrupt_event(), from, sizeof from, &e);
+		if (peer->sock == INVALID_SOCKET)
+			goto fail;
+		peer->in = peer->out = (HANDLE)peer->sock;
+		snprintf(peer->name, sizeof peer->name, "tcp:%s", from);
+		return 0;
+	}
+	snprintf(peer->name, sizeof peer->name, "%s", l->addr->pipe.full);
+	peer->message = pl->server.message;
+	if (!l->accepting) {
+		if ((e = instance_wait(&l->first)) != 0)
+			goto fail;
+		peer->in = peer->out = l->first.h;
+		return 0;
+	}
+	for (;;) {
+		if ((e = acceptor_fill(&l->pipe, InterlockedCompareExchange(active, 0, 0))) != 0) {
+			say_winerr(e, "%s: create an instance", l->what);
+			return EXIT_FAIL;
+		}
+		HANDLE h = acceptor_take();
+		if (h != NULL) {
+			peer->in = peer->out = h;
+			return 0;
+		}
+		HANDLE hs[3] = { interrupt_event(), acceptor_event(), slot_free };
+		DWORD w = WaitForMultipleObjects(3, hs, FALSE, INFINITE);
+		if (w == WAIT_OBJECT_0)
+			return EXIT_INTR;
+		if (w == WAIT_FAILED) {
+			e = GetLastError();
+			goto fail;
+		}
+	}
+fail:
+	if (e == ERROR_OPERATION_ABORTED)
+		return EXIT_INTR;
+	say_winerr(e, "%s: %s", l->what,
+	    l->addr->kind == ADDR_TCP_LISTEN ? "accept" : "wait for a client");
+	return EXIT_FAIL;
+}
+
+/* A listener: one session (on this thread), or -k: many at once. */
+static int
+bridge_listen(struct plan *pl)
+{
+	static struct listener l;
+	static volatile LONG active;
+	int rc;
+
+	l.addr = &pl->addr[pl->listener];
+	if ((rc = listener_open(pl, &l)) != 0)
+		return rc;
+	HANDLE slot_free = CreateEventW(NULL, FALSE, FALSE, NULL);
+	if (slot_free == NULL) {
+		say_winerr(GetLastError(), "%s", l.what);
+		return EXIT_FAIL;
+	}
 	for (unsigned long id = 1;; id++) {
 		if (pl->keep_open && (rc = wait_slots(&active, slot_free,
 		    pl->max_at_once)) != 0)
 			break;
 		struct endpoint peer;
-		char from[300];
-		DWORD e;
-		memset(&peer, 0, sizeof peer);
-		peer.sock = sock_accept(&l, interrupt_event(), from, sizeof from, &e);
-		if (peer.sock == INVALID_SOCKET) {
-			if (e == ERROR_OPERATION_ABORTED)
-				rc = EXIT_INTR;
-			else {
-				say_winerr(e, "%s: accept", what);
-				rc = EXIT_FAIL;
-			}
+		if ((rc = listener_next(pl, &l, &active, slot_free, &peer)) != 0)
 			break;
-		}
-		peer.in = peer.out = (HANDLE)peer.sock;
-		snprintf(peer.name, sizeof peer.name, "tcp:%s", from);
 		if (!pl->keep_open) {
-			sock_listener_close(&l);
+			/* One session: nobody else may connect meanwhile. */
+			if (l.addr->kind == ADDR_TCP_LISTEN)
+				sock_listener_close(&l.tcp);
 			struct session s = { .pl = pl, .peer = peer, .id = id };
 			return serve_session(&s);
 		}
-		if ((e = start_session(pl, &peer, id, &active, slot_free)) != 0) {
-			say_winerr(e, "%s: session %lu: start a thread", what, id);
+		DWORD e = start_session(pl, &peer, id, &active, slot_free);
+		if (e != 0) {
+			say_winerr(e, "%s: session %lu: start a thread", l.what, id);
 			endpoint_close(&peer);
 		}
 		if (pl->max_clients != 0 && (long long)id >= pl->max_clients) {
@@ -412,7 +566,8 @@ bridge_tcp_listen(struct plan *pl)
 			break;
 		}
 	}
-	sock_listener_close(&l);
+	if (l.addr->kind == ADDR_TCP_LISTEN)
+		sock_listener_close(&l.tcp);
 	/* After --max-clients the sessions have ended; on Ctrl-C each ends
 	 * on its own (bridge_run watches it), and is given 2 s to. */
 	reap_threads(rc == EXIT_OK ? INFINITE : 2000);
@@ -426,6 +581,10 @@ cmd_bridge(int argc, char **argv)
 		{ "keep-open", no_argument, NULL, 'k' },
 		{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
 		{ "max-instances", required_argument, NULL, OPT_MAX_INSTANCES },
+		{ "wait", required_argument, NULL, 'w' },
+		{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
+		{ "allow-everyone", no_argument, NULL, OPT_ALLOW_EVERYONE },
+		{ "sddl", required_argument, NULL, OPT_SDDL },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_RELAY_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
@@ -436,8 +595,10 @@ cmd_bridge(int argc, char **argv)
 	int opt, r;
 
 	cli_relay_init(&c);
+	pl.wait_text = "0";
+	int wait_given = 0;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":kh" CLI_RELAY_SHORTOPTS,
+	while ((opt = getopt_long(argc, argv, ":khw:" CLI_RELAY_SHORTOPTS,
 	    longopts, NULL)) != -1) {
 		if ((r = cli_relay_opt(&c, opt, optarg, err, sizeof err)) != 0) {
 			if (r < 0)
@@ -458,6 +619,21 @@ cmd_bridge(int argc, char **argv)
 			if (opt_count("--max-instances", optarg, 1, 200,
 			    &pl.max_at_once, err, sizeof err) != 0)
 				return usage_error("bridge", "%s", err);
+			break;
+		case 'w':
+			if (opt_seconds("--wait", optarg, 1, &pl.wait_ms, err, sizeof err) != 0)
+				return usage_error("bridge", "%s", err);
+			pl.wait_text = optarg;
+			wait_given = 1;
+			break;
+		case OPT_ALLOW_REMOTE:
+			pl.server.remote = 1;
+			break;
+		case OPT_ALLOW_EVERYONE:
+			pl.server.everyone = 1;
+			break;
+		case OPT_SDDL:
+			pl.server.sddl = optarg;
 			break;
 		case 'h':
 			return print_stdout(usage_bridge);
@@ -495,34 +671,44 @@ cmd_bridge(int argc, char **argv)
 	if (stdio && pl.keep_open)
 		return usage_error("bridge", "-k and --max-clients cannot be combined "
 		    "with stdio, which one session reads to its end");
-	int pipes = 0;
-	for (int i = 0; i < 2; i++)
-		pipes += a[i].kind == ADDR_PIPE || a[i].kind == ADDR_PIPE_LISTEN;
-	if (c.message && pipes == 0)
+	int pipe_client = a[0].kind == ADDR_PIPE || a[1].kind == ADDR_PIPE;
+	int pipe_server = pl.listener >= 0 && a[pl.listener].kind == ADDR_PIPE_LISTEN;
+	if (c.message && !pipe_client && !pipe_server)
 		return usage_error("bridge", "-m needs a pipe ADDRESS (pipe: or "
 		    "pipe-listen:)");
-	for (int i = 0; i < 2; i++)
-		if (a[i].kind == ADDR_PIPE || a[i].kind == ADDR_PIPE_LISTEN) {
-			say("bridge %s: pipe addresses are not built yet", a[i].text);
-			return EXIT_FAIL;
-		}
+	if (wait_given && !pipe_client)
+		return usage_error("bridge", "--wait needs a pipe: ADDRESS");
+	if ((pl.server.sddl != NULL || pl.server.everyone || pl.server.remote) &&
+	    !pipe_server)
+		return usage_error("bridge", "--sddl, --allow-everyone and "
+		    "--allow-remote need a pipe-listen: ADDRESS");
+	if (pl.server.sddl != NULL && pl.server.everyone)
+		return usage_error("bridge", "--sddl and --allow-everyone cannot be "
+		    "combined");
 
 	pl.cfg.linger_ms = c.linger_ms >= 0 ? c.linger_ms : 500;
 	pl.cfg.idle_ms = c.idle_ms;
 	pl.cfg.eof_message = c.eof_message;
 	pl.verbose = c.verbose;
 	pl.quiet = c.quiet;
+	pl.server.message = c.message;
+	pl.server.access = PIPE_ACCESS_DUPLEX;
+	pl.server.buffer = 64 * 1024;
 	if (pl.max_at_once == 0)
 		pl.max_at_once = 32;
 	if (c.hexdump && (pl.cfg.dump = dump_open(c.hexdump_file, err, sizeof err)) == NULL) {
 		say("%s", err);
 		return EXIT_FAIL;
 	}
-	if (sock_init(err, sizeof err) != 0) {
+	int tcp = 0;
+	for (int i = 0; i < 2; i++)
+		tcp += a[i].kind == ADDR_TCP || a[i].kind == ADDR_TCP_LISTEN ||
+		    a[i].kind == ADDR_ASSUAN;
+	if (tcp && sock_init(err, sizeof err) != 0) {
 		say("bridge: %s", err);
 		return EXIT_FAIL;
 	}
 	if (pl.listener < 0)
 		return bridge_once(&pl);
-	return bridge_tcp_listen(&pl);
+	return bridge_listen(&pl);
 }
