@@ -93,9 +93,10 @@ test_expect_success 'tcp-listen on a port in use: exit 5, bind and the system me
 	kill_tree $srv
 '
 
+# socat -t 40: socat itself would close 0.5 s after our EOF (its -t).
 test_expect_success 'after stdin ends, a peer that never closes gets -q 0.5 s, then both close' '
 	port=$(free_port) &&
-	bg srv timeout 50 socat TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork SYSTEM:"cat; sleep 40" &&
+	bg srv timeout 50 socat -t 40 TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork SYSTEM:"cat; sleep 40" &&
 	wait_port $port &&
 	start=$(date +%s) &&
 	echo ping | pc bridge -v - tcp:127.0.0.1:$port >out 2>err &&
