@@ -164,8 +164,10 @@ static int
 open_pipe(const struct plan *pl, const struct addr *a, const char *what,
     struct endpoint *ep, int *status, char *err, size_t errlen)
 {
+	char opening[450];
+	snprintf(opening, sizeof opening, "%s: connect", what);
 	struct pipeclient pc = {
-		.name = a->pipe.full, .what = what,
+		.name = a->pipe.full, .what = opening,
 		.access = GENERIC_READ | GENERIC_WRITE,
 		/* The server may learn who we are, not act as us. */
 		.sqos = SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION,
