@@ -12,6 +12,10 @@ PORTFILE once listening (tests wait for that file, not for time).
   connect PORT SEND RECV N      the same as a client
   ask PORT TEXT                 send TEXT, shut down the write side, print
                                 the answer up to EOF
+  uask PATH TEXT [N]            the WSL side: connect the Unix socket PATH,
+                                send TEXT (\r and \n escapes allowed), print N
+                                bytes of the answer (default: up to EOF);
+                                the write side stays open
   clients PORT N BYTES          N clients at once, each sending BYTES of its
                                 own and checking its echo; prints
                                 "clients=N ok=K failed=F", exits 0 if all ok
@@ -145,6 +149,13 @@ def main(argv):
         c.sendall(argv[3].encode())
         c.shutdown(socket.SHUT_WR)
         sys.stdout.buffer.write(recv_all(c))
+    elif cmd == "uask":
+        c = socket.socket(socket.AF_UNIX)
+        c.connect(argv[2])
+        c.sendall(argv[3].replace("\\r", "\r").replace("\\n", "\n").encode())
+        n = int(argv[4]) if len(argv) > 4 else None
+        sys.stdout.buffer.write(recv_all(c, n))
+        c.close()
     elif cmd == "clients":
         port, n, nbytes = int(argv[2]), int(argv[3]), int(argv[4])
         results = [None] * n
