@@ -89,7 +89,9 @@ lint:
 BENCH_EXES = $(patsubst bench/%.c,$(BUILD)/bench/%.exe,$(wildcard bench/*.c))
 $(BUILD)/bench/%.exe: bench/%.c bench/ref.h
 	@mkdir -p $(@D)
-	$(CC_WIN) -std=c11 -O2 $(WARN) -D_WIN32_WINNT=0x0601 -DUNICODE -D_UNICODE -static -s $< -o $@
+	$(CC_WIN) -std=c11 -O2 $(WARN) -D_WIN32_WINNT=0x0601 -DUNICODE -D_UNICODE -static -s $< -o $@ $(BENCH_LIBS)
+# The pipe <-> TCP reference of bench/bridge.sh links Winsock as usual.
+$(BUILD)/bench/ref_bridge.exe: BENCH_LIBS = -lws2_32
 bench: setup
 	@$(MAKE) --no-print-directory all $(BENCH_EXES)
 	@BUILD=$(BUILD) sh scripts/get-node.sh || echo "bench: no node.exe; Node's figures are skipped" >&2
