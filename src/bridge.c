@@ -38,6 +38,9 @@ pump_setup(struct pump *p, const struct endpoint *src, const struct endpoint *ds
 	p->msg = src->message;
 	p->zero_is_eof = src->message && cfg->eof_message;
 	p->zero_read_eof = src->sock != INVALID_SOCKET;
+	/* The source's end, passed on to a message pipe as a zero-length
+	 * message by the pump itself (dumped too, as serve's is). */
+	p->zero_at_eof = dst->message && cfg->eof_message;
 	if (cfg->dump != NULL) {
 		p->tap = tap;
 		p->tap_ctx = cfg->dump;
@@ -47,54 +50,33 @@ pump_setup(struct pump *p, const struct endpoint *src, const struct endpoint *ds
 	}
 }
 
-/* A zero-length message on a message pipe: --eof-message's EOF. */
-static DWORD
-write_eof_message(HANDLE h)
-{
-	OVERLAPPED ov = { 0 };
-	DWORD n = 0, e = 0;
-	if ((ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL)
-		return GetLastError();
-	if (!WriteFile(h, "", 0, NULL, &ov) && (e = GetLastError()) == ERROR_IO_PENDING)
-		e = 0;
-	if (e == 0 && !GetOverlappedResult(h, &ov, &n, TRUE))
-		e = GetLastError();
-	CloseHandle(ov.hEvent);
-	return e;
-}
-
 /*
  * P (SRC -> DST) has ended. Passes its EOF on to DST and returns -1 if the
  * session goes on, else how it ends (ERR filled for an error).
  */
 static int
 direction_over(struct pump *p, const struct endpoint *src,
-    const struct endpoint *dst, const struct bridge_cfg *cfg, char *err,
-    size_t errlen)
+    const struct endpoint *dst, char *err, size_t errlen)
 {
 	if (p->err != 0) {
-		const struct endpoint *at = p->err_write ? dst : src;
-		winerr_fmt(err, errlen, p->err, "bridge %s: %s%s", at->name,
-		    p->err_write ? "write" : "read",
-		    sock_is_reset(p->err) ? " (the connection was reset)" : "");
+		char what[700];
+		pump_error_text(what, sizeof what, p->err, p->err_write, src->name,
+		    dst->name);
+		snprintf(err, errlen, "bridge: %s%s", what,
+		    sock_is_reset(p->err) ? ", the connection was reset" : "");
 		return BRIDGE_ERROR;
 	}
 	if (p->dead)
 		return BRIDGE_GONE;
-	DWORD e = 0;
-	if (dst->sock != INVALID_SOCKET)
-		e = sock_shutdown_send(dst->sock);
-	else if (dst->message && cfg->eof_message) {
-		e = write_eof_message(dst->out);
-		if (e == 0 && p->tap != NULL)
-			p->tap(p->tap_ctx, "", 0, 1);
-	}
+	/* A message pipe with --eof-message had its EOF from the pump. */
+	if (dst->sock == INVALID_SOCKET)
+		return -1;
+	DWORD e = sock_shutdown_send(dst->sock);
 	if (e == 0)
 		return -1;
 	if (winerr_is_gone(e) || sock_is_reset(e) || e == WSAENOTCONN)
 		return BRIDGE_GONE;
-	winerr_fmt(err, errlen, e, "bridge %s: %s", dst->name,
-	    dst->sock != INVALID_SOCKET ? "shutdown" : "write the EOF message");
+	winerr_fmt(err, errlen, e, "bridge %s: shutdown", dst->name);
 	return BRIDGE_ERROR;
 }
 
@@ -123,15 +105,9 @@ pump_free(struct pump *p)
 	/* A pump left reading stdin keeps what it uses. */
 	if (p->thread != NULL && WaitForSingleObject(p->done, 0) != WAIT_OBJECT_0)
 		return;
-	if (p->thread != NULL) {
+	if (p->thread != NULL)
 		WaitForSingleObject(p->thread, INFINITE);
-		CloseHandle(p->thread);
-	}
-	HANDLE hs[] = { p->done, p->ov.hEvent, p->wov.hEvent };
-	for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++)
-		if (hs[i] != NULL)
-			CloseHandle(hs[i]);
-	free(p->buf);
+	pump_close(p);
 }
 
 enum bridge_end
@@ -165,14 +141,14 @@ bridge_run(const struct bridge_cfg *cfg, struct endpoint *a, struct endpoint *b,
 		}
 		if (!ab_over && WaitForSingleObject(ab.done, 0) == WAIT_OBJECT_0) {
 			ab_over = 1;
-			if ((r = direction_over(&ab, a, b, cfg, err, errlen)) >= 0) {
+			if ((r = direction_over(&ab, a, b, err, errlen)) >= 0) {
 				end = (enum bridge_end)r;
 				break;
 			}
 		}
 		if (!ba_over && WaitForSingleObject(ba.done, 0) == WAIT_OBJECT_0) {
 			ba_over = 1;
-			if ((r = direction_over(&ba, b, a, cfg, err, errlen)) >= 0) {
+			if ((r = direction_over(&ba, b, a, err, errlen)) >= 0) {
 				end = (enum bridge_end)r;
 				break;
 			}

@@ -120,7 +120,13 @@ def agent(sockfile):
 
     def handle(c):
         with c:
-            got = recv_all(c, 16)
+            # Exactly 16 bytes: what follows the nonce is the client's.
+            got = b""
+            while len(got) < 16:
+                b = c.recv(16 - len(got))
+                if not b:
+                    break
+                got += b
             if got != nonce:
                 c.sendall(b"ERR bad nonce\n")
                 return
