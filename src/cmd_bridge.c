@@ -25,6 +25,7 @@
 #include "command.h"
 #include "pipecat.h"
 #include "sock.h"
+#include "threads.h"
 #include "winerr.h"
 
 const char usage_bridge[] =
@@ -335,41 +336,13 @@ session_thread(LPVOID arg)
 	return 0;
 }
 
-/* The session threads, so that the process does not exit under one that
- * is on its way out (a race Wine 8 loses: pump.h, pump_settle). */
-static HANDLE *threads;
-static size_t nthreads, cap_threads;
-
-/* Forgets threads that have returned; with WAIT, waits up to MS for all. */
-static void
-reap_threads(DWORD ms)
-{
-	size_t k = 0;
-	ULONGLONG until = GetTickCount64() + ms;
-	for (size_t i = 0; i < nthreads; i++) {
-		ULONGLONG now = GetTickCount64();
-		DWORD w = ms == INFINITE ? INFINITE : now < until ? (DWORD)(until - now) : 0;
-		if (WaitForSingleObject(threads[i], w) == WAIT_OBJECT_0)
-			CloseHandle(threads[i]);
-		else
-			threads[k++] = threads[i];
-	}
-	nthreads = k;
-}
+/* The session threads (threads.h); only the main thread touches it. */
+static struct threads threads;
 
 static DWORD
 start_session(struct plan *pl, const struct endpoint *peer, unsigned long id,
     volatile LONG *active, HANDLE slot_free)
 {
-	reap_threads(0);
-	if (nthreads == cap_threads) {
-		size_t n = cap_threads ? cap_threads * 2 : 64;
-		HANDLE *t = realloc(threads, n * sizeof *t);
-		if (t == NULL)
-			return ERROR_NOT_ENOUGH_MEMORY;
-		threads = t;
-		cap_threads = n;
-	}
 	struct session *s = calloc(1, sizeof *s);
 	if (s == NULL)
 		return ERROR_NOT_ENOUGH_MEMORY;
@@ -379,16 +352,12 @@ start_session(struct plan *pl, const struct endpoint *peer, unsigned long id,
 	s->active = active;
 	s->slot_free = slot_free;
 	InterlockedIncrement(active);
-	HANDLE t = CreateThread(NULL, 128 * 1024, session_thread, s,
-	    STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
-	if (t == NULL) {
-		DWORD e = GetLastError();
+	DWORD e = threads_start(&threads, session_thread, s, 128 * 1024);
+	if (e != 0) {
 		InterlockedDecrement(active);
 		free(s);
-		return e;
 	}
-	threads[nthreads++] = t;
-	return 0;
+	return e;
 }
 
 /* Waits until fewer than MAX sessions run (MAX 0: until none). Returns 0,
@@ -572,7 +541,7 @@ bridge_listen(struct plan *pl)
 		sock_listener_close(&l.tcp);
 	/* After --max-clients the sessions have ended; on Ctrl-C each ends
 	 * on its own (bridge_run watches it), and is given 2 s to. */
-	reap_threads(rc == EXIT_OK ? INFINITE : 2000);
+	threads_wait(&threads, rc == EXIT_OK ? INFINITE : 2000);
 	return rc;
 }
 

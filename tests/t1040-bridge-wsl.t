@@ -12,16 +12,6 @@ KID="$HELPERS/kid.exe"
 # Windows' view of this directory, for assuan:FILE (Wine maps / to Z:).
 WDIR="Z:$PWD"
 
-# wait_sock PATH: wait until socat listens on the Unix socket PATH.
-wait_sock() {
-	_i=0
-	while [ ! -S "$1" ]; do
-		_i=$((_i + 1))
-		[ "$_i" -gt 400 ] && { echo "wait_sock: no $1" >&2; return 1; }
-		sleep 0.05
-	done
-}
-
 test_expect_success 'ssh-agent: socat UNIX-LISTEN,fork EXEC:"pipecat connect //./pipe/NAME"' '
 	bg agent pc serve -k $P-agent -- "$KID" cat </dev/null &&
 	bg relay socat UNIX-LISTEN:agent.sock,fork EXEC:"timeout 30 $WINE $PIPECAT connect //./pipe/$P-agent" &&

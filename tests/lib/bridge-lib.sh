@@ -24,15 +24,19 @@ sys.exit(1)
 PY
 }
 
-# wait_file FILE: wait until FILE exists (a peer's PORTFILE), 20 s.
-wait_file() {
+# wait_path TEST PATH: wait until `test TEST PATH` holds, 20 s; wait_file
+# FILE: until FILE has data (a peer's PORTFILE); wait_sock PATH: until PATH
+# is a Unix socket (socat listening).
+wait_path() {
 	_i=0
-	while [ ! -s "$1" ]; do
+	while ! test "$1" "$2"; do
 		_i=$((_i + 1))
-		[ "$_i" -gt 400 ] && { echo "wait_file: no $1" >&2; return 1; }
+		[ "$_i" -gt 400 ] && { echo "wait_path: no $1 $2 after 20 s" >&2; return 1; }
 		sleep 0.05
 	done
 }
+wait_file() { wait_path -s "$1"; }
+wait_sock() { wait_path -S "$1"; }
 
 # listen_port FILE: the PORT of a "listening on tcp:127.0.0.1:PORT" line.
 listen_port() {
