@@ -20,13 +20,13 @@ CFLAGS_WIN = -std=c11 -O2 $(WARN) -D_WIN32_WINNT=0x0601 -DUNICODE -D_UNICODE \
 	-DPIPECAT_VERSION='"$(VERSION)"' -ffile-prefix-map=$(CURDIR)=.
 LDFLAGS_WIN = -static -municode -s -Wl,--no-insert-timestamp
 # ADVAPI32 is not linked: src/advapi.c loads it when serve, bench or info
-# first needs it.
+# first needs it; nor is WS2_32, which src/sock.c loads for bridge.
 LIBS_WIN  = -lkernel32
 
 # Portable modules: no windows.h; also built natively with sanitizers.
-PORTABLE  = pipename opts sddl cli argv stats hexdump pipelist json utf8
+PORTABLE  = pipename opts sddl cli argv stats hexdump pipelist json utf8 addr
 # Windows modules.
-MODULES   = pipecat command session pipeclient cmd_serve cmd_connect cmd_spawn cmd_bench bench_client bench_server bench_wire bench_part cmd_info cmd_list child exec broker pipeserver advapi relay pump dump aio winerr interrupt
+MODULES   = pipecat command session pipeclient cmd_bridge bridge sock cmd_serve cmd_connect cmd_spawn cmd_bench bench_client bench_server bench_wire bench_part cmd_info cmd_list child exec threads broker pipeserver advapi relay pump dump aio winerr interrupt
 SRCS      = $(addprefix src/,$(addsuffix .c,$(PORTABLE) $(MODULES)))
 OBJS      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
 HDRS      = $(wildcard src/*.h)
@@ -58,6 +58,7 @@ UNIT_EXTRA_opts = src/utf8.c
 UNIT_EXTRA_pipename = src/utf8.c
 UNIT_EXTRA_pipelist = src/utf8.c
 UNIT_EXTRA_json = src/utf8.c
+UNIT_EXTRA_addr = src/pipename.c src/utf8.c
 $(BUILD)/unit/test_%: tests/unit/test_%.c src/%.c src/%.h tests/unit/tap.h src/opts.c src/utf8.c
 	@mkdir -p $(@D)
 	$(CC_HOST) -std=c11 -g -O1 $(WARN) -Wconversion $(SAN) -Isrc $< src/$*.c $(UNIT_EXTRA_$*) -o $@
@@ -88,7 +89,9 @@ lint:
 BENCH_EXES = $(patsubst bench/%.c,$(BUILD)/bench/%.exe,$(wildcard bench/*.c))
 $(BUILD)/bench/%.exe: bench/%.c bench/ref.h
 	@mkdir -p $(@D)
-	$(CC_WIN) -std=c11 -O2 $(WARN) -D_WIN32_WINNT=0x0601 -DUNICODE -D_UNICODE -static -s $< -o $@
+	$(CC_WIN) -std=c11 -O2 $(WARN) -D_WIN32_WINNT=0x0601 -DUNICODE -D_UNICODE -static -s $< -o $@ $(BENCH_LIBS)
+# The pipe <-> TCP reference of bench/bridge.sh links Winsock as usual.
+$(BUILD)/bench/ref_bridge.exe: BENCH_LIBS = -lws2_32
 bench: setup
 	@$(MAKE) --no-print-directory all $(BENCH_EXES)
 	@BUILD=$(BUILD) sh scripts/get-node.sh || echo "bench: no node.exe; Node's figures are skipped" >&2

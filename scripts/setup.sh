@@ -30,6 +30,9 @@ fi
 need make make
 need ps procps
 need timeout coreutils
+# bridge's tests: TCP peers on the Linux side of Wine.
+need socat socat
+need python3 python3
 
 [ -z "$missing" ] && exit 0
 

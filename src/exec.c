@@ -40,6 +40,7 @@
 #include "interrupt.h"
 #include "pump.h"
 #include "relay.h"
+#include "threads.h"
 #include "winerr.h"
 
 #define PIPE_SIZE (64 * 1024)
@@ -344,47 +345,18 @@ session_thread(LPVOID arg)
 	return 0;
 }
 
-/* The session threads not yet seen to end; only the thread that calls
- * exec_start touches these. */
-static HANDLE *threads;
-static size_t nthreads, cap_threads;
-
-/* Forgets the threads that have ended, waiting for them until the tick
- * count UNTIL at most (0: not at all, ~0: no limit). */
-static void
-reap(ULONGLONG until)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < nthreads; i++) {
-		ULONGLONG now = GetTickCount64();
-		DWORD wait = until == ~0ULL ? INFINITE
-		    : until > now ? (DWORD)(until - now) : 0;
-		if (WaitForSingleObject(threads[i], wait) == WAIT_OBJECT_0)
-			CloseHandle(threads[i]);
-		else
-			threads[k++] = threads[i];
-	}
-	nthreads = k;
-}
+/* The session threads; only the thread that calls exec_start touches it. */
+static struct threads threads;
 
 void
 exec_wait_all(DWORD timeout)
 {
-	reap(timeout == INFINITE ? ~0ULL : GetTickCount64() + timeout);
+	threads_wait(&threads, timeout);
 }
 
 DWORD
 exec_start(const struct exec_cfg *cfg, HANDLE pipe, unsigned long id)
 {
-	reap(0);
-	if (nthreads == cap_threads) {
-		size_t n = cap_threads ? cap_threads * 2 : 64;
-		HANDLE *t = realloc(threads, n * sizeof *t);
-		if (t == NULL)
-			return ERROR_NOT_ENOUGH_MEMORY;
-		threads = t;
-		cap_threads = n;
-	}
 	struct session *s = calloc(1, sizeof *s);
 	if (s == NULL)
 		return ERROR_NOT_ENOUGH_MEMORY;
@@ -392,14 +364,10 @@ exec_start(const struct exec_cfg *cfg, HANDLE pipe, unsigned long id)
 	s->pipe = pipe;
 	s->id = id;
 	InterlockedIncrement(cfg->active);
-	HANDLE t = CreateThread(NULL, 256 * 1024, session_thread, s,
-	    STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
-	if (t == NULL) {
-		DWORD e = GetLastError();
+	DWORD e = threads_start(&threads, session_thread, s, 256 * 1024);
+	if (e != 0) {
 		InterlockedDecrement(cfg->active);
 		free(s);
-		return e;
 	}
-	threads[nthreads++] = t;
-	return 0;
+	return e;
 }

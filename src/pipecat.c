@@ -35,6 +35,7 @@ static const struct command {
 	{ "bench", cmd_bench, usage_bench, "measure pipe throughput and latency" },
 	{ "info", cmd_info, usage_info, "show what a named pipe is and who serves it" },
 	{ "list", cmd_list, usage_list, "list this machine's named pipes" },
+	{ "bridge", cmd_bridge, usage_bridge, "relay pipes, TCP and stdio to each other" },
 };
 
 static const struct command *

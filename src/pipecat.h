@@ -19,6 +19,7 @@ int cmd_spawn(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_bridge(int argc, char **argv);
 
 /* Each command's usage text, printed by --help and `pipecat help CMD`. */
 extern const char usage_serve[];
@@ -27,5 +28,6 @@ extern const char usage_spawn[];
 extern const char usage_bench[];
 extern const char usage_info[];
 extern const char usage_list[];
+extern const char usage_bridge[];
 
 #endif

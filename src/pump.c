@@ -95,6 +95,12 @@ read_block(struct pump *p, DWORD n, const HANDLE *hs, DWORD timeout,
 		e = ok ? 0 : GetLastError();
 		p->pending = 0;
 		p->have += got;
+		/* A socket's peer that shut down its sending side: a
+		 * successful read of nothing, not an error. */
+		if (e == 0 && p->have == 0 && p->zero_read_eof) {
+			p->eof = 1;
+			return 0;
+		}
 		if (e == ERROR_MORE_DATA && p->msg) {
 			if (p->cap > MAXDWORD / 2) {
 				p->err = ERROR_NOT_ENOUGH_MEMORY;

@@ -28,6 +28,7 @@ struct pump {
 	int zero_is_eof;        /* --eof-message: a zero-length message ends it */
 	int zero_at_eof;        /* --eof-message: at the source's end, write a
 	                         * zero-length message (a message pipe dst) */
+	int zero_read_eof;      /* a read of 0 bytes ends it: a socket's FIN */
 	void (*tap)(void *ctx, const char *data, DWORD len, int message);
 	void *tap_ctx;
 	int tap_after;          /* tap a block once written (else once read) */

@@ -10,7 +10,7 @@ test_expect_success 'pipecat.exe imports only system DLLs' '
 	$OBJDUMP -p "$PIPECAT" | sed -n "s/^[[:space:]]*DLL Name: //p" | tr A-Z a-z | sort >dlls &&
 	test -s dlls &&
 	cat dlls &&
-	! grep -Ev "^(kernel32|advapi32|msvcrt|ntdll|user32)\.dll$" dlls
+	! grep -Ev "^(kernel32|advapi32|msvcrt|ntdll|user32|ws2_32)\.dll$" dlls
 '
 
 # Every import resolvable the way Windows resolves it: by name, from system
@@ -22,7 +22,7 @@ test_expect_success 'pipecat.exe imports only system DLLs' '
 # maps it writable and hid the fault. This check fails on such a build with
 # any Wine, and the serve and info tests fail on it under Wine 10.
 test_expect_success 'every import of pipecat.exe resolves as Windows resolves it' '
-	perl "$TOP/tests/lib/pecheck.pl" "$PIPECAT" kernel32.dll msvcrt.dll >imports &&
+	perl "$TOP/tests/lib/pecheck.pl" "$PIPECAT" kernel32.dll msvcrt.dll ws2_32.dll >imports &&
 	cat imports &&
 	grep_file "^import KERNEL32.dll" imports &&
 	! grep -i "delay-import" imports
@@ -59,6 +59,15 @@ test_expect_success 'ADVAPI32 is loaded by serve, not by --version or connect' '
 	grep_file "Loaded .*kernel32\.dll" cloaded &&
 	! grep -i "Loaded .*advapi32" cloaded &&
 	grep -qi "Loaded .*advapi32\.dll" sloaded
+'
+
+# WS2_32 likewise (src/sock.c): imported, it and what it pulls in cost every
+# process about 12 ms of start-up under Wine; only bridge needs it.
+test_expect_success 'WS2_32 is loaded by bridge to TCP, not by --version' '
+	WINEDEBUG=+loaddll pc --version >out 2>loaded &&
+	! grep -i "Loaded .*ws2_32" loaded &&
+	WINEDEBUG=+loaddll expect_status 3 pc bridge - tcp:127.0.0.1:9 </dev/null >out 2>bloaded &&
+	grep -qi "Loaded .*ws2_32\.dll" bloaded
 '
 
 test_done

@@ -1,0 +1,79 @@
+#!/bin/bash
+# bridge between pipes and TCP: 64 MiB each way at once through
+# pipe-listen <-> tcp and tcp-listen <-> pipe, checked byte for byte
+# against Python's socket on the Linux side; message pipes' EOF
+# (--eof-message) to a half-close and back.
+. "$(dirname "$0")/lib/test-lib.sh"
+. "$TOP/tests/lib/bridge-lib.sh"
+
+BIG=$((64 * 1024 * 1024))
+
+test_expect_success 'setup: 64 MiB up and 64 MiB down' '
+	gen up.bin 64 1 && gen down.bin 64 2 &&
+	test $(wc -c <up.bin) -eq $BIG && ! cmp -s up.bin down.bin
+'
+
+test_expect_success 'pipe-listen <-> tcp: 64 MiB each way at once, every byte' '
+	bg srv timeout 55 $PEER serve big.port down.bin recv.bin $BIG && wait_file big.port &&
+	bg br pc bridge -v pipe-listen:$P-big tcp:127.0.0.1:$(cat big.port) 2>err &&
+	wait_for err "listening on " &&
+	grep_file "^pipecat: listening on \\\\\\\\\.\\\\pipe\\\\$P-big$" err &&
+	pc connect $P-big <up.bin >got.bin &&
+	wait_status $br 0 && wait_status $srv 0 &&
+	same_file up.bin recv.bin && same_file down.bin got.bin &&
+	grep_file "closed \([a-z ]+\): $BIG bytes .* -> tcp:127\.0\.0\.1:[0-9]+, $BIG bytes back" err
+'
+
+test_expect_success 'tcp-listen <-> pipe: 64 MiB each way at once, every byte' '
+	bg sv pc serve -v $P-big2 <down.bin >got2.bin 2>serr &&
+	wait_for serr "listening on " &&
+	bg br pc bridge -v tcp-listen:0 pipe:$P-big2 2>err &&
+	bridge_listening port err &&
+	timeout 55 $PEER connect $port up.bin recv2.bin $BIG &&
+	wait_status $br 0 && wait_status $sv 0 &&
+	same_file up.bin got2.bin && same_file down.bin recv2.bin
+'
+
+test_expect_success 'pipe: --wait waits for a pipe served later' '
+	bg srv timeout 50 $PEER answer w.port && wait_file w.port &&
+	bg br pc bridge -v --wait 20 tcp-listen:0 pipe:$P-later 2>err &&
+	bridge_listening port err &&
+	bg ask timeout 40 $PEER ask $port "hello" >got &&
+	sleep 0.5 &&
+	pc serve -q 5 $P-later </dev/null >served &&
+	printf hello >want && same_file want served &&
+	wait_status $br 0 &&
+	kill_tree $srv
+'
+
+test_expect_success 'pipe: with no such pipe: exit 3 in the session, the listener is unaffected' '
+	bg srv timeout 50 $PEER echo e.port && wait_file e.port &&
+	bg br pc bridge -v tcp-listen:0 pipe:$P-none 2>err &&
+	bridge_listening port err &&
+	timeout 20 $PEER ask $port "" >got &&
+	empty_file got &&
+	wait_status $br 3 &&
+	grep_file "^pipecat: session 1: bridge pipe:$P-none: connect: .+ \(2\)$" err &&
+	kill_tree $srv
+'
+
+test_expect_success 'pipe-listen on a name in use: exit 5' '
+	bg sv pc serve -v $P-taken </dev/null 2>serr &&
+	wait_for serr "listening on " &&
+	expect_status 5 pc bridge pipe-listen:$P-taken tcp:127.0.0.1:9 2>err &&
+	grep_file "name already in use" err &&
+	kill_tree $sv
+'
+
+test_expect_success 'message pipe: --eof-message becomes a half-close, the answer comes back as messages' '
+	bg srv timeout 50 $PEER answer m.port && wait_file m.port &&
+	bg br pc bridge -v -m --eof-message pipe-listen:$P-msg tcp:127.0.0.1:$(cat m.port) 2>err &&
+	wait_for err "listening on " &&
+	printf "seven b" | pc connect -m --eof-message $P-msg >got 2>cerr &&
+	printf "got 7 bytes\n" >want && same_file want got &&
+	wait_status $br 0 &&
+	grep_file "closed \(closed\): 7 bytes" err &&
+	kill_tree $srv
+'
+
+test_done

@@ -1,0 +1,78 @@
+#!/bin/bash
+# bridge -k: many sessions at once in one process. 32 TCP clients at once
+# through one tcp-listen <-> pipe: bridge and 32 pipe clients through one
+# pipe-listen <-> tcp: bridge, each getting exactly its own bytes back; a
+# peer killed mid-transfer ends its own session only.
+. "$(dirname "$0")/lib/test-lib.sh"
+. "$TOP/tests/lib/bridge-lib.sh"
+
+KID="$HELPERS/kid.exe"
+
+test_expect_success 'setup: a pipe echo server (serve, a kid cat per client) and a TCP one (Python)' '
+	bg pecho pc serve -v --max-instances 48 $P-echo -- "$KID" cat </dev/null 2>serr &&
+	wait_for serr "listening on " &&
+	bg techo timeout 58 $PEER echo echo.port && wait_file echo.port
+'
+
+test_expect_success '32 TCP clients at once through one tcp-listen <-> pipe: bridge' '
+	bg br pc bridge -v --max-clients 32 --wait 20 tcp-listen:0 pipe:$P-echo 2>err &&
+	bridge_listening port err &&
+	timeout 55 $PEER clients $port 32 262144 >load &&
+	cat load &&
+	grep_file "^clients=32 ok=32 failed=0$" load &&
+	wait_status $br 0 &&
+	test $(grep -c "^pipecat: session [0-9]* closed" err) -eq 32 &&
+	test $(grep -c "262144 bytes tcp:127\.0\.0\.1:[0-9]* -> .*, 262144 bytes back" err) -eq 32
+'
+
+test_expect_success '32 pipe clients at once through one pipe-listen <-> tcp: bridge' '
+	bg br pc bridge -v --max-clients 32 pipe-listen:$P-many tcp:127.0.0.1:$(cat echo.port) 2>err &&
+	wait_for err "listening on " &&
+	helper pipeload $P-many 32 262144 >load &&
+	cat load &&
+	grep_file "^clients=32 ok=32 failed=0 " load &&
+	wait_status $br 0 &&
+	test $(grep -c "^pipecat: session [0-9]* closed" err) -eq 32
+'
+
+test_expect_success 'a TCP peer killed mid-transfer ends its session; the others go on' '
+	bg br pc bridge -v -k --wait 20 tcp-listen:0 pipe:$P-echo 2>err &&
+	bridge_listening port err &&
+	bg hog socat -u /dev/zero TCP:127.0.0.1:$port &&
+	wait_for err "^pipecat: session 1: " &&
+	timeout 55 $PEER clients $port 4 1048576 >load1 &&
+	kill_tree $hog KILL &&
+	wait_for err "^pipecat: session 1 closed" &&
+	timeout 55 $PEER clients $port 4 65536 >load2 &&
+	grep_file "^clients=4 ok=4 failed=0$" load1 &&
+	grep_file "^clients=4 ok=4 failed=0$" load2 &&
+	kill -0 $br &&
+	kill_tree $br
+'
+
+test_expect_success 'a pipe peer killed mid-transfer ends its session; the others go on' '
+	bg br pc bridge -v -k pipe-listen:$P-kill tcp:127.0.0.1:$(cat echo.port) 2>err &&
+	wait_for err "listening on " &&
+	bg hog pc connect $P-kill </dev/zero >/dev/null &&
+	wait_for err "^pipecat: session 1: " &&
+	helper pipeload $P-kill 4 1048576 >load1 &&
+	kill_tree $hog KILL &&
+	wait_for err "^pipecat: session 1 closed" &&
+	helper pipeload $P-kill 4 65536 >load2 &&
+	grep_file "^clients=4 ok=4 failed=0 " load1 &&
+	grep_file "^clients=4 ok=4 failed=0 " load2 &&
+	kill -0 $br &&
+	kill_tree $br
+'
+
+test_expect_success 'Ctrl-C ends a listener with sessions running: exit 130' '
+	bg br pc bridge -v -k tcp-listen:0 tcp:127.0.0.1:$(cat echo.port) 2>err &&
+	bridge_listening port err &&
+	bg hog socat -u /dev/zero TCP:127.0.0.1:$port &&
+	wait_for err "^pipecat: session 1: " &&
+	kill_tree $br INT &&
+	wait_status $br 130 &&
+	kill_tree $hog KILL
+'
+
+test_done
