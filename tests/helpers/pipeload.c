@@ -1,13 +1,18 @@
 /*
  * pipeload: many clients against an echo server, for serve's load tests.
  *
- *   pipeload NAME CLIENTS BYTES [sequential]
+ *   pipeload NAME CLIENTS BYTES [sequential] [send|close]
  *
  * Each client (a thread; one after another with "sequential") opens
  * \\.\pipe\NAME, sends BYTES of its own pseudo-random data from a writer
  * thread while reading the echo, checks that exactly its bytes came back,
- * and closes. A client that finds every instance busy counts one "busy"
- * and waits (WaitNamedPipe) before trying again. Prints one line:
+ * and closes. With "send" (for `serve -k`, which echoes nothing) a client
+ * only writes its bytes, waits until the server has read them
+ * (FlushFileBuffers) and closes; the server's output then holds
+ * CLIENTS * BYTES bytes. "close" is "send" without the wait: the client
+ * closes as soon as its bytes are in the pipe. A client that finds every instance busy counts
+ * one "busy" and waits (WaitNamedPipe) before trying again. Prints one
+ * line:
  *   clients=N ok=N failed=N busy=N bytes=N ms=N
  * and exits 0 only if every client got its own bytes back.
  */
@@ -18,6 +23,7 @@
 
 static wchar_t path[300];
 static unsigned long nbytes;
+static int send_only, close_early;
 static volatile LONG ok_count, fail_count, busy_count;
 
 struct client {
@@ -67,8 +73,41 @@ run_client(LPVOID arg)
 	}
 	c->data = malloc(nbytes + 1);
 	unsigned char *got = malloc(nbytes + 1);
+	if (c->data == NULL || got == NULL) {
+		fprintf(stderr, "pipeload: client %lu: out of memory\n", c->id);
+		InterlockedIncrement(&fail_count);
+		CloseHandle(c->h);
+		free(c->data);
+		free(got);
+		return 1;
+	}
 	for (unsigned long i = 0; i < nbytes; i++)
 		c->data[i] = byte_of(c->id, i);
+	if (send_only) {
+		DWORD rc = writer(c);
+		if (rc != 0)
+			fprintf(stderr, "pipeload: client %lu: write: error %lu\n",
+			    c->id, GetLastError());
+		/*
+		 * Until the server has read it all (FlushFileBuffers on a pipe
+		 * waits for that), so that the client is known to have been
+		 * served; with "close" it leaves at once instead.
+		 */
+		if (rc == 0 && !close_early && !FlushFileBuffers(c->h)) {
+			fprintf(stderr, "pipeload: client %lu: flush: error %lu\n",
+			    c->id, GetLastError());
+			rc = 1;
+		}
+		if (!CloseHandle(c->h) && rc == 0) {
+			fprintf(stderr, "pipeload: client %lu: close: error %lu\n",
+			    c->id, GetLastError());
+			rc = 1;
+		}
+		InterlockedIncrement(rc == 0 ? &ok_count : &fail_count);
+		free(got);
+		free(c->data);
+		return 0;
+	}
 	HANDLE w = CreateThread(NULL, 0, writer, c, 0, NULL);
 	unsigned long have = 0;
 	while (have < nbytes) {
@@ -96,15 +135,27 @@ int
 main(int argc, char **argv)
 {
 	if (argc < 4) {
-		fprintf(stderr, "usage: pipeload NAME CLIENTS BYTES [sequential]\n");
+		fprintf(stderr, "usage: pipeload NAME CLIENTS BYTES [sequential] [send|close]\n");
 		return 2;
+	}
+	int sequential = 0;
+	for (int i = 4; i < argc; i++) {
+		if (strcmp(argv[i], "sequential") == 0)
+			sequential = 1;
+		else if (strcmp(argv[i], "send") == 0)
+			send_only = 1;
+		else if (strcmp(argv[i], "close") == 0)
+			send_only = close_early = 1;
+		else {
+			fprintf(stderr, "pipeload: unknown word %s\n", argv[i]);
+			return 2;
+		}
 	}
 	wchar_t name[256];
 	MultiByteToWideChar(CP_UTF8, 0, argv[1], -1, name, 256);
 	swprintf(path, 300, L"\\\\.\\pipe\\%ls", name);
 	unsigned long n = strtoul(argv[2], NULL, 10);
 	nbytes = strtoul(argv[3], NULL, 10);
-	int sequential = argc > 4 && strcmp(argv[4], "sequential") == 0;
 	struct client *cs = calloc(n, sizeof *cs);
 	HANDLE *ts = calloc(n, sizeof *ts);
 	ULONGLONG t0 = GetTickCount64();
