@@ -41,9 +41,10 @@ SAN       = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 # over the corpora, and with libFuzzer by clang for make fuzz.
 FUZZERS   = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAYS = $(addprefix $(BUILD)/fuzz/replay_,$(FUZZERS))
-FUZZ_EXES = $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZERS))
 CLANG    ?= clang
 FUZZ_SECONDS ?= 60
+# make fuzz runs these (FUZZ_ONLY="argv json" for some).
+FUZZ_ONLY ?= $(FUZZERS)
 
 .PHONY: all check test unit demo install lint setup clean fuzz
 all: $(BUILD)/pipecat.exe
@@ -96,13 +97,13 @@ test: all $(HELPERS) $(UNITS) $(FUZZ_REPLAYS) lint
 unit: $(UNITS)
 	@for t in $(UNITS); do $$t || exit 1; done
 
-# make fuzz: each harness under libFuzzer for FUZZ_SECONDS (FUZZERS="a b"
-# picks some); clang and its libFuzzer runtime are installed if missing.
-# New inputs go to build/fuzz/corpus/NAME, crashes to build/fuzz/crash-NAME-*.
+# make fuzz: each harness of FUZZ_ONLY under libFuzzer for FUZZ_SECONDS;
+# clang and its libFuzzer runtime are installed if missing. New inputs go
+# to build/fuzz/corpus/NAME, crashes to build/fuzz/crash-NAME-*.
 fuzz:
-	@sh tests/fuzz/setup.sh
-	@$(MAKE) --no-print-directory $(FUZZ_EXES)
-	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZERS)
+	@CLANG=$(CLANG) sh tests/fuzz/setup.sh
+	@$(MAKE) --no-print-directory $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_ONLY))
+	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_ONLY)
 
 lint:
 	mandoc -Tlint -W warning man/pipecat.1

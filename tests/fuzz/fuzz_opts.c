@@ -127,24 +127,44 @@ fuzz_seconds(const char *s, int allow_inf, char *err, char *small,
 	check_says(err, "--wait", s, 1, what);
 }
 
+typedef int (*ranged_fn)(const char *, const char *, long long, long long,
+    long long *, char *, size_t);
+
+/*
+ * Calls FN (opt_count or opt_bytes) with a message buffer, with none and,
+ * when SMALL is not NULL, with a short one: the verdict and the value must
+ * not depend on the buffer, and the short message is the long one cut.
+ * Returns the verdict, the value in *V.
+ */
+static int
+ranged(ranged_fn fn, const char *opt, const char *s, long long min,
+    long long max, long long *v, char *err, char *small, size_t smallsz)
+{
+	long long v2 = *v;
+	int rc;
+
+	rc = fn(opt, s, min, max, v, err, ERRLEN);
+	CHECK(fn(opt, s, min, max, &v2, NULL, 0) == rc);
+	CHECK(*v == v2);
+	if (small != NULL) {
+		CHECK(fn(opt, s, min, max, &v2, small, smallsz) == rc);
+		if (rc != 0)
+			check_cut(err, small, smallsz);
+	}
+	return rc;
+}
+
 static void
 fuzz_count(const char *s, long long min, long long max, char *err,
     char *small, size_t smallsz)
 {
 	const char *p = s;
 	unsigned long long n;
-	long long v = 12345, v2 = 12345;
+	long long v = 12345;
 	int rc, syntax;
 
-	rc = opt_count("--max-clients", s, min, max, &v, err, ERRLEN);
-	CHECK(opt_count("--max-clients", s, min, max, &v2, NULL, 0) == rc);
-	CHECK(v == v2);
-	if (small != NULL) {
-		CHECK(opt_count("--max-clients", s, min, max, &v2, small,
-		    smallsz) == rc);
-		if (rc != 0)
-			check_cut(err, small, smallsz);
-	}
+	rc = ranged(opt_count, "--max-clients", s, min, max, &v, err, small,
+	    smallsz);
 	syntax = run(&p, &n) > 0 && *p == '\0';
 	if (syntax && n <= (unsigned long long)LLONG_MAX &&
 	    (long long)n >= min && (long long)n <= max) {
@@ -166,19 +186,12 @@ fuzz_bytes(const char *s, long long min, long long max, char *err,
 	    "MiB", "g", "G", "GiB" };
 	const char *p = s;
 	unsigned long long n, mult = 0;
-	long long v = 12345, v2 = 12345;
+	long long v = 12345;
 	size_t i;
 	int rc;
 
-	rc = opt_bytes("--buffer", s, min, max, &v, err, ERRLEN);
-	CHECK(opt_bytes("--buffer", s, min, max, &v2, NULL, 0) == rc);
-	CHECK(v == v2);
-	if (small != NULL) {
-		CHECK(opt_bytes("--buffer", s, min, max, &v2, small,
-		    smallsz) == rc);
-		if (rc != 0)
-			check_cut(err, small, smallsz);
-	}
+	rc = ranged(opt_bytes, "--buffer", s, min, max, &v, err, small,
+	    smallsz);
 	if (run(&p, &n) > 0)
 		for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++)
 			if (strcmp(p, suffix[i]) == 0)
