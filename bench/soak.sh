@@ -26,8 +26,9 @@
 # with a verdict: flat when each memory figure of the last sample (VmRSS,
 # and with a COMMAND the working set and private bytes) is within 10 % or
 # 1 MiB of the first (taken after the first SOAK_STEP clients, so start-up
-# is not counted) and its threads at most 2 more. Exits 0 when every phase
-# is flat and every client got what it should.
+# is not counted) and its threads at most 2 more; the growth over the
+# second half is printed beside it. Exits 0 when every phase is flat and
+# every client got what it should.
 #
 # Needs the build: make all build/helpers/pipeload.exe build/helpers/kid.exe.
 # Environment: BUILD (build), SOAK_CLIENTS (10000), SOAK_STEP (1000),
@@ -96,7 +97,7 @@ flat() {
 # VmRSS and threads always, and serve -vv's working set and private bytes
 # when it printed them.
 verdict() {
-	local rss0 thr0 ws0 pv0 rss1 thr1 ws1 pv1 line word
+	local rss0 thr0 ws0 pv0 rss1 thr1 ws1 pv1 rssm thrm line word
 	read -r rss0 thr0 ws0 pv0 < <(head -1 samples)
 	read -r rss1 thr1 ws1 pv1 < <(tail -1 samples)
 	word=$(flat "$rss0" "$rss1")
@@ -113,6 +114,10 @@ verdict() {
 	fi
 	if [ "$thr1" -le $((thr0 + 2)) ]; then word=flat; else word=GROWS; failed=1; fi
 	line="$line, threads $word ($thr0, $thr1)"
+	# Growth that stops (a pool grown to the peak load) reads apart from
+	# growth that goes on (a leak) in the second half alone.
+	read -r rssm thrm _ < <(sed -n "$(( $(wc -l <samples) / 2 ))p" samples)
+	line="$line; second half: VmRSS $((rss1 - rssm)) KiB, threads $((thr1 - thrm))"
 	echo "$line"
 	summary="$summary$line"$'\n'
 }
