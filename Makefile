@@ -36,8 +36,17 @@ HELPERS   = $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%.exe,$(wildcard tests
 # Native unit tests of the portable modules, with AddressSanitizer and UBSan.
 UNITS     = $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,$(wildcard tests/unit/test_*.c))
 SAN       = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# Fuzz harnesses of the portable modules (tests/fuzz/fuzz_NAME.c), each built
+# twice: with replay.c's main() by the host compiler, which make check runs
+# over the corpora, and with libFuzzer by clang for make fuzz.
+FUZZERS   = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAYS = $(addprefix $(BUILD)/fuzz/replay_,$(FUZZERS))
+CLANG    ?= clang
+FUZZ_SECONDS ?= 60
+# make fuzz runs these (FUZZ_ONLY="argv json" for some).
+FUZZ_ONLY ?= $(FUZZERS)
 
-.PHONY: all check test unit demo install lint setup clean
+.PHONY: all check test unit demo install lint setup clean fuzz
 all: $(BUILD)/pipecat.exe
 
 $(BUILD)/obj/%.o: src/%.c $(HDRS)
@@ -63,6 +72,15 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c src/%.c src/%.h tests/unit/tap.h src/o
 	@mkdir -p $(@D)
 	$(CC_HOST) -std=c11 -g -O1 $(WARN) -Wconversion $(SAN) -Isrc $< src/$*.c $(UNIT_EXTRA_$*) -o $@
 
+# A harness links its module and what that one uses, as its unit test does.
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h src/%.c src/%.h src/opts.c src/utf8.c
+	@mkdir -p $(@D)
+	$(CC_HOST) -std=c11 -g -O1 $(WARN) -Wconversion $(SAN) -Isrc -Itests/fuzz $< tests/fuzz/replay.c src/$*.c $(UNIT_EXTRA_$*) -o $@
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h src/%.c src/%.h src/opts.c src/utf8.c
+	@mkdir -p $(@D)
+	$(CLANG) -std=c11 -g -O1 $(WARN) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -Itests/fuzz $< src/$*.c $(UNIT_EXTRA_$*) -o $@
+
 setup:
 	@sh scripts/setup.sh
 
@@ -74,11 +92,19 @@ demo: setup
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) sh scripts/demo.sh
 
-test: all $(HELPERS) $(UNITS) lint
+test: all $(HELPERS) $(UNITS) $(FUZZ_REPLAYS) lint
 	@BUILD=$(BUILD) PROVE=$(PROVE) sh tests/run.sh
 
 unit: $(UNITS)
 	@for t in $(UNITS); do $$t || exit 1; done
+
+# make fuzz: each harness of FUZZ_ONLY under libFuzzer for FUZZ_SECONDS;
+# clang and its libFuzzer runtime are installed if missing. New inputs go
+# to build/fuzz/corpus/NAME, crashes to build/fuzz/crash-NAME-*.
+fuzz:
+	@CLANG=$(CLANG) sh tests/fuzz/setup.sh
+	@$(MAKE) --no-print-directory $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_ONLY))
+	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_ONLY)
 
 lint:
 	mandoc -Tlint -W warning man/pipecat.1
@@ -103,4 +129,4 @@ install: all
 	install -m 644 man/pipecat.1 $(DESTDIR)$(PREFIX)/share/man/man1/pipecat.1
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/helpers $(BUILD)/unit $(BUILD)/pipecat.exe $(BUILD)/t
+	rm -rf $(BUILD)/obj $(BUILD)/helpers $(BUILD)/unit $(BUILD)/fuzz $(BUILD)/pipecat.exe $(BUILD)/t

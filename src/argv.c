@@ -44,9 +44,9 @@
 
 #include "argv.h"
 /*
- * For UTF8_PRINTF_LIKE only. The UTF-8 helpers below stay apart from
- * utf8.c's strict ones on purpose (see utf8_len), and argvcheck.c compiles
- * this file alone, so nothing here may need utf8.c at link time.
+ * For UTF8_PRINTF_LIKE only. argvcheck.c compiles this file alone, so
+ * nothing here may need utf8.c at link time: utf8_len below is a copy of
+ * the one strict check, kept for messages.
  */
 #include "utf8.h"
 
@@ -65,14 +65,18 @@ is_blank(char c)
 }
 
 /*
- * Length of the UTF-8 sequence starting at S when it is well formed
- * (without checking for overlong forms, which are harmless in a message),
- * else 0. A NUL is never a continuation byte, so this stops at the end.
+ * Length of the UTF-8 sequence starting at S when it is valid by RFC
+ * 3629's table (as utf8_decode in utf8.c), else 0. Overlong forms,
+ * surrogates and code points above U+10FFFF are refused too: they are not
+ * UTF-8, and an overlong form can spell a C1 control (E0 82 9B is U+009B,
+ * CSI) that the control check below, which looks for C2 80..C2 9F, would
+ * miss. A NUL is never a continuation byte, so this stops at the end.
  */
 static size_t
 utf8_len(const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	unsigned char lo = 0x80, hi = 0xbf;
 	size_t len, i;
 
 	if (s[0] < 0x80)
@@ -85,7 +89,17 @@ utf8_len(const char *str)
 		len = 4;
 	else
 		return 0;
-	for (i = 1; i < len; i++)
+	if (s[0] == 0xe0)
+		lo = 0xa0;	/* below: overlong */
+	else if (s[0] == 0xed)
+		hi = 0x9f;	/* above: surrogates */
+	else if (s[0] == 0xf0)
+		lo = 0x90;	/* below: overlong */
+	else if (s[0] == 0xf4)
+		hi = 0x8f;	/* above: beyond U+10FFFF */
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 	return len;

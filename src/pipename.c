@@ -19,7 +19,7 @@
  * The UTF-8 decoding, the quoting and the cutting of messages are utf8.c's.
  *
  * Portable C11 without windows.h, so it is unit-tested and fuzzed natively
- * (tests/unit/test_pipename.c, tests/unit/fuzz_pipename.c).
+ * (tests/unit/test_pipename.c, tests/fuzz/fuzz_pipename.c).
  */
 #include <stdint.h>
 #include <string.h>

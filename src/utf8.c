@@ -21,10 +21,10 @@
  * drive the terminal either); a message cut to fit its buffer loses the
  * incomplete character at the cut rather than ending in half of one.
  *
- * Not here, on purpose: argv.c's message helpers check UTF-8 loosely (they
- * let overlong forms through, "harmless in a message"), and argvcheck.c
- * compiles argv.c alone; a UTF-16 count (pipename.c) and the UTF-16 to
- * UTF-8 conversion of directory records (pipelist.c) each have one user.
+ * Not here, on purpose: argv.c keeps its own copy of the validity check
+ * for its messages, because argvcheck.c compiles argv.c alone; a UTF-16
+ * count (pipename.c) and the UTF-16 to UTF-8 conversion of directory
+ * records (pipelist.c) each have one user.
  *
  * Portable C11 without windows.h, unit-tested natively
  * (tests/unit/test_utf8.c).

@@ -1,7 +1,7 @@
 /*
  * pipeload: many clients against an echo server, for serve's load tests.
  *
- *   pipeload NAME CLIENTS BYTES [sequential] [eof-message] [reversed]
+ *   pipeload NAME CLIENTS BYTES [sequential] [eof-message] [reversed] [send|close]
  *
  * Each client (a thread; one after another with "sequential") opens
  * \\.\pipe\NAME, sends BYTES of its own pseudo-random data from a writer
@@ -13,7 +13,11 @@
  * request and its answer: it sends its bytes as 64 KiB messages, then a
  * zero-length message (its half-close), then reads messages until a
  * zero-length one, and wants the server's close after it. With "reversed"
- * the answer must be the bytes sent, reversed. Prints one line:
+ * the answer must be the bytes sent, reversed. With "send" (for `serve -k`,
+ * which echoes nothing) a client only writes its bytes, waits until the
+ * server has read them (FlushFileBuffers) and closes; the server's output
+ * then holds CLIENTS * BYTES bytes. "close" is "send" without the wait: the
+ * client closes as soon as its bytes are in the pipe. Prints one line:
  *   clients=N ok=N failed=N busy=N bytes=N ms=N
  * and exits 0 only if every client got its own bytes back.
  */
@@ -24,7 +28,7 @@
 
 static wchar_t path[300];
 static unsigned long nbytes;
-static int eof_message, reversed;
+static int eof_message, reversed, send_only, close_early;
 static volatile LONG ok_count, fail_count, busy_count;
 
 struct client {
@@ -74,8 +78,41 @@ run_client(LPVOID arg)
 	}
 	c->data = malloc(nbytes + 1);
 	unsigned char *got = malloc(nbytes + 65536);
+	if (c->data == NULL || got == NULL) {
+		fprintf(stderr, "pipeload: client %lu: out of memory\n", c->id);
+		InterlockedIncrement(&fail_count);
+		CloseHandle(c->h);
+		free(c->data);
+		free(got);
+		return 1;
+	}
 	for (unsigned long i = 0; i < nbytes; i++)
 		c->data[i] = byte_of(c->id, i);
+	if (send_only) {
+		DWORD rc = writer(c);
+		if (rc != 0)
+			fprintf(stderr, "pipeload: client %lu: write: error %lu\n",
+			    c->id, GetLastError());
+		/*
+		 * Until the server has read it all (FlushFileBuffers on a pipe
+		 * waits for that), so that the client is known to have been
+		 * served; with "close" it leaves at once instead.
+		 */
+		if (rc == 0 && !close_early && !FlushFileBuffers(c->h)) {
+			fprintf(stderr, "pipeload: client %lu: flush: error %lu\n",
+			    c->id, GetLastError());
+			rc = 1;
+		}
+		if (!CloseHandle(c->h) && rc == 0) {
+			fprintf(stderr, "pipeload: client %lu: close: error %lu\n",
+			    c->id, GetLastError());
+			rc = 1;
+		}
+		InterlockedIncrement(rc == 0 ? &ok_count : &fail_count);
+		free(got);
+		free(c->data);
+		return 0;
+	}
 	unsigned long have = 0;
 	int ended = 1;          /* eof-message: the answer ended as it should */
 	if (eof_message) {
@@ -133,7 +170,7 @@ main(int argc, char **argv)
 {
 	if (argc < 4) {
 		fprintf(stderr, "usage: pipeload NAME CLIENTS BYTES [sequential] "
-		    "[eof-message] [reversed]\n");
+		    "[eof-message] [reversed] [send|close]\n");
 		return 2;
 	}
 	wchar_t name[256];
@@ -149,6 +186,10 @@ main(int argc, char **argv)
 			eof_message = 1;
 		else if (strcmp(argv[i], "reversed") == 0)
 			reversed = 1;
+		else if (strcmp(argv[i], "send") == 0)
+			send_only = 1;
+		else if (strcmp(argv[i], "close") == 0)
+			send_only = close_early = 1;
 		else {
 			fprintf(stderr, "pipeload: unknown option %s\n", argv[i]);
 			return 2;

@@ -515,6 +515,32 @@ test_join_errors(void)
 		ok(strlen(err) < 140 && strstr(err, "...\" contains") != NULL,
 		    "a long name is shortened in the message");
 	}
+
+	/*
+	 * What is not UTF-8 by RFC 3629 shows as ? too, one byte at a time:
+	 * an overlong C1 control (E0 82 9B spells U+009B, CSI), a surrogate
+	 * and a code point above U+10FFFF (found by tests/fuzz/fuzz_argv.c).
+	 */
+	{
+		static const char *const bad[] = {
+			"\xe0\x82\x9b" "2J\"", "\xed\xa0\x80\"",
+			"\xf4\xab\xab\xab\"", "\xc3\xa9\xf0\x9f\x98\x80\""
+		};
+		static const char *const want[] = {
+			"program name \"???2J\"\" contains",
+			"program name \"???\"\" contains",
+			"program name \"????\"\" contains",
+			"program name \"\xc3\xa9\xf0\x9f\x98\x80\"\" contains",
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			argv_join(&bad[i], 1, err, sizeof err);
+			ok(strncmp(err, want[i], strlen(want[i])) == 0,
+			    "bytes that are not UTF-8 in the name show as ? "
+			    "(case %zu: %s)", i, err);
+		}
+	}
 }
 
 struct parse {

@@ -1,41 +1,24 @@
 /*
- * fuzz_pipename: a libFuzzer harness for pipename_parse (src/pipename.c).
+ * fuzz_pipename: pipename_parse (src/pipename.c) keeps its rules.
  *
- * Not built by `make check`. Build and run it natively with clang:
- *
- *     mkdir -p build/fuzz
- *     clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
- *         -fno-sanitize-recover=all -Isrc \
- *         tests/unit/fuzz_pipename.c src/pipename.c src/utf8.c -o build/fuzz/pipename
- *     build/fuzz/pipename -max_len=1200 -max_total_time=300 build/fuzz/corpus
- *
- * (create build/fuzz/corpus first, and seed it with a few names such as
- * "foo" and "//./pipe/foo" to start from the interesting shapes).
- *
- * Besides what the sanitizers catch, it checks the contract's invariants and
- * aborts on any breach:
+ * Input: the name (up to a NUL); byte 0 also picks a short message buffer.
+ * Besides what the sanitizers catch, it checks the contract's invariants:
  *   - the result is 0 or -1;
+ *   - a name that is not valid UTF-8 or holds a control character is
+ *     refused (fuzz.h's reference decides);
  *   - on success: the output starts with "\\", contains "\pipe\", fits its
  *     buffer and the 256-unit limit (counted here independently), a bare
  *     name is "\\.\pipe\" plus the input, local is 1 exactly for host ".",
  *     the message is empty, and parsing the output again gives the same
  *     output and the same local;
- *   - on failure: the output is cleared, the message is non-empty and
- *     NUL-terminated inside the buffer, and the same message in a smaller
- *     buffer (of a size taken from the input) is a prefix of it, cut by at
- *     most one UTF-8 character.
+ *   - on failure: the output is cleared, the message is one printable line
+ *     inside its buffer, and the same message in a smaller buffer (of a
+ *     size taken from the input) is it cut at a character boundary.
  */
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
+#include "fuzz.h"
 #include "pipename.h"
 
 #define ERRLEN 512
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond) do { if (!(cond)) abort(); } while (0)
 
 /* UTF-16 units of a UTF-8 string the parser accepted: lead bytes count 1,
  * 4-byte leads count 2, continuation bytes nothing. */
@@ -63,10 +46,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc;
 
 	/* The parser takes a C string; bytes after a NUL are just ignored. */
-	in = malloc(size + 1);
-	CHECK(in != NULL);
-	memcpy(in, data, size);
-	in[size] = '\0';
+	in = fuzz_strdup(data, size);
 
 	memset(err, 'x', sizeof err);
 	rc = pipename_parse(in, &pn, err, sizeof err);
@@ -76,6 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 0) {
 		len = strlen(pn.full);
 		CHECK(err[0] == '\0');
+		CHECK(ref_printable(in) && ref_printable(pn.full));
 		CHECK(len < sizeof pn.full);
 		CHECK(strncmp(pn.full, "\\\\", 2) == 0);
 		CHECK(strstr(pn.full, "\\pipe\\") != NULL);
@@ -92,9 +73,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(again.local == pn.local);
 	} else {
 		len = strlen(err);
-		CHECK(len > 0);
+		check_message(err, sizeof err);
 		CHECK(pn.full[0] == '\0' && pn.local == 0);
-		CHECK(strchr(err, '\n') == NULL);
 
 		/* The same failure in a buffer as small as the input says. */
 		smallsz = size > 0 ? data[0] % (len + 2) : 0;
@@ -102,11 +82,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rc = pipename_parse(in, &pn, small, smallsz);
 		CHECK(rc == -1);
 		if (small != NULL) {
-			CHECK(memchr(small, '\0', smallsz) != NULL);
-			len = strlen(small);
-			CHECK(strncmp(small, err, len) == 0);
-			CHECK(len + 4 > (smallsz - 1 < strlen(err) ?
-			    smallsz - 1 : strlen(err)));
+			check_cut(err, small, smallsz);
 			free(small);
 		}
 	}
