@@ -27,11 +27,15 @@
 # (trap), after any process still running inside the chroot is ended, by
 # PID. One run per SUITE at a time (flock).
 #
+# `-- COMMAND ARGS` runs COMMAND in the clone instead of the two commands
+# (to look into one test: `-- make test` after a first run, or
+# `-- sh -c '. scripts/wine-env.sh; ...'`).
+#
 # Root only (debootstrap, chroot, mount). Installs debootstrap with apt-get
 # if it is missing. Exits with the status of the two commands (the first
 # that failed), or 1 if the chroot could not be made.
 #
-#   scripts/debian-check.sh [--fresh] bookworm|trixie|SUITE
+#   scripts/debian-check.sh [--fresh] bookworm|trixie|SUITE [-- COMMAND ARGS...]
 set -eu
 
 die() {
@@ -47,8 +51,16 @@ if [ "${1:-}" = "--fresh" ]; then
 	fresh=1
 	shift
 fi
-[ $# -eq 1 ] || die "usage: scripts/debian-check.sh [--fresh] SUITE (bookworm, trixie, ...)"
+usage="usage: scripts/debian-check.sh [--fresh] SUITE [-- COMMAND ARGS...]"
+[ $# -ge 1 ] || die "$usage"
 suite=$1
+shift
+if [ $# -gt 0 ]; then
+	[ "$1" = "--" ] && [ $# -ge 2 ] || die "$usage"
+	shift
+else
+	set -- sh -c "make demo && make check"
+fi
 case "$suite" in
 *[!a-z]* | "") die "$suite: not a Debian code name (bookworm, trixie, ...)" ;;
 esac
@@ -216,14 +228,15 @@ git clone --quiet --no-hardlinks --no-checkout "$top" "$root$src" ||
 git -C "$root$src" -c advice.detachedHead=false checkout --quiet "$head" ||
 	die "cannot check out $head in the chroot"
 
-say "$suite: make demo && make check on $(git -C "$top" log -1 --format='%h %s' "$head")"
+say "$suite: $* on $(git -C "$top" log -1 --format='%h %s' "$head")"
 status=0
+# A new user's environment: nothing of this one's but the terminal type.
 chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    /bin/sh -c "cd $src && make demo && make check" || status=$?
+    /bin/sh -c 'cd "$0" && exec "$@"' "$src" "$@" || status=$?
 if [ "$status" -eq 0 ]; then
-	say "$suite: make demo and make check passed"
+	say "$suite: passed: $*"
 else
-	say "$suite: failed with status $status"
+	say "$suite: failed with status $status: $*"
 fi
 exit "$status"
