@@ -4,6 +4,8 @@
 #   make check      install what is missing, build, run every test under Wine
 #   make demo       install what is missing, build, run a serve/connect round trip
 #   make install    PREFIX=/usr/local: the exe and the man page
+#   make dist       build/dist/pipecat-VERSION-win64.zip, reproducible, and
+#                   the Scoop and MSYS2 manifests in packaging/ kept in step
 #
 # On Windows with MSYS2's MinGW toolchain, CC_WIN=gcc and the tests run natively.
 
@@ -14,10 +16,17 @@ PREFIX    = /usr/local
 CC_WIN   ?= x86_64-w64-mingw32-gcc
 CC_HOST  ?= cc
 PROVE    ?= prove
+# The target that pipecat --version names: the compiler's own.
+TARGET_WIN := $(shell $(CC_WIN) -dumpmachine 2>/dev/null)
+
+# Where releases are published: the Scoop manifest's homepage and url.
+HOMEPAGE  = https://github.com/OWNER/pipecat
+DIST_URL  = $(HOMEPAGE)/releases/download/v$(VERSION)
 
 WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS_WIN = -std=c11 -O2 $(WARN) -D_WIN32_WINNT=0x0601 -DUNICODE -D_UNICODE \
-	-DPIPECAT_VERSION='"$(VERSION)"' -ffile-prefix-map=$(CURDIR)=.
+	-DPIPECAT_VERSION='"$(VERSION)"' -ffile-prefix-map=$(CURDIR)=. \
+	$(if $(TARGET_WIN),-DPIPECAT_TARGET='"$(TARGET_WIN)"')
 LDFLAGS_WIN = -static -municode -s -Wl,--no-insert-timestamp
 # ADVAPI32 is not linked: src/advapi.c loads it when serve, bench or info
 # first needs it; nor is WS2_32, which src/sock.c loads for bridge.
@@ -46,7 +55,7 @@ FUZZ_SECONDS ?= 60
 # make fuzz runs these (FUZZ_ONLY="argv json" for some).
 FUZZ_ONLY ?= $(FUZZERS)
 
-.PHONY: all check test unit demo install lint setup clean fuzz
+.PHONY: all check test unit demo install lint setup clean fuzz dist
 all: $(BUILD)/pipecat.exe
 
 $(BUILD)/obj/%.o: src/%.c $(HDRS)
@@ -128,5 +137,11 @@ install: all
 	install -m 755 $(BUILD)/pipecat.exe $(DESTDIR)$(PREFIX)/bin/pipecat.exe
 	install -m 644 man/pipecat.1 $(DESTDIR)$(PREFIX)/share/man/man1/pipecat.1
 
+# The Windows release: see packaging/dist.sh. The tests run it with BUILD,
+# SCOOP_JSON and PKGBUILD pointing into their own directory.
+dist: all
+	@BUILD=$(BUILD) VERSION=$(VERSION) HOMEPAGE=$(HOMEPAGE) DIST_URL=$(DIST_URL) \
+	    sh packaging/dist.sh
+
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/helpers $(BUILD)/unit $(BUILD)/fuzz $(BUILD)/pipecat.exe $(BUILD)/t
+	rm -rf $(BUILD)/obj $(BUILD)/helpers $(BUILD)/unit $(BUILD)/fuzz $(BUILD)/pipecat.exe $(BUILD)/t $(BUILD)/dist

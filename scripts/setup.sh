@@ -15,6 +15,10 @@ need() { # need COMMAND PACKAGE
 	command -v "$1" >/dev/null 2>&1 || missing="$missing $2"
 }
 need x86_64-w64-mingw32-gcc "gcc-mingw-w64-x86-64-posix mingw-w64-x86-64-dev"
+# Debian 12 has Wine 8.0 and Debian 13 Wine 10.0, each as `wine` (the
+# wrapper, depending on wine64 or wine32) and `wine64` (the 64-bit loader,
+# named so that apt does not pick wine32 and the i386 architecture). A
+# release without a wine64 package gets `wine` alone (see below).
 need wine "wine wine64"
 need mandoc mandoc
 need prove perl
@@ -44,5 +48,13 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 echo "setup: installing with apt-get:$missing" >&2
 $SUDO apt-get update -qq >&2
+case " $missing " in
+*" wine64 "*)
+	if ! apt-cache show wine64 >/dev/null 2>&1; then
+		echo "setup: this release has no wine64 package; wine alone it is" >&2
+		missing=$(echo " $missing " | sed 's/ wine64 / /')
+	fi
+	;;
+esac
 # shellcheck disable=SC2086 # word splitting of the package list is meant
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >&2

@@ -122,8 +122,23 @@ wmain(int argc, wchar_t **wargv)
 	int i = 1;
 	if (i < argc && (strcmp(argv[i], "-h") == 0 || is_long(argv[i], "--help")))
 		return main_usage();
-	if (i < argc && (strcmp(argv[i], "-V") == 0 || is_long(argv[i], "--version")))
-		return print_stdout("pipecat " PIPECAT_VERSION "\n");
+	if (i < argc && (strcmp(argv[i], "-V") == 0 || is_long(argv[i], "--version"))) {
+		/* What a bug report needs: the compiler and MinGW-w64 runtime
+		 * that built this exe, and the target, the compiler's own
+		 * (-dumpmachine, passed by the Makefile). */
+#ifdef __clang__
+#define PIPECAT_CC __VERSION__
+#else
+#define PIPECAT_CC "GCC " __VERSION__
+#endif
+#ifndef PIPECAT_TARGET
+#define PIPECAT_TARGET "Windows"
+#endif
+		return print_stdout("pipecat " PIPECAT_VERSION "\n"
+		    "built with " PIPECAT_CC " and MinGW-w64 " __MINGW64_VERSION_STR
+		    " for " PIPECAT_TARGET "\n"
+		    "ISC licence: see LICENSE\n");
+	}
 	if (i < argc && strcmp(argv[i], "--") == 0)
 		i++;
 	if (i >= argc)

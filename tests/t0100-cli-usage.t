@@ -11,10 +11,18 @@ test_expect_success 'pipecat --help lists the commands on stdout, exit 0' '
 	empty_file err
 '
 
-test_expect_success 'pipecat -V prints the version' '
+test_expect_success 'pipecat -V prints the version, the compiler and the licence' '
 	pc -V >out 2>err &&
-	grep_file "^pipecat [0-9]+\.[0-9]+\.[0-9]+$" out &&
-	empty_file err
+	empty_file err &&
+	test "$(wc -l <out)" -eq 3 &&
+	sed -n 1p out >l1 && sed -n 2p out >l2 && sed -n 3p out >l3 &&
+	grep_file "^pipecat [0-9]+\.[0-9]+\.[0-9]+$" l1 &&
+	grep_file "^built with (GCC )?[^ ].* and MinGW-w64 [0-9]+\.[0-9]+\.[0-9]+ for [a-z0-9_]+-w64-mingw32$" l2 &&
+	grep_file "^ISC licence: see LICENSE$" l3 &&
+	test -f "$TOP/LICENSE" &&
+	grep_file "^Copyright \(c\) 2026 The pipecat authors$" "$TOP/LICENSE" &&
+	pc --version >out2 &&
+	same_file out out2
 '
 
 test_expect_success 'help serve, serve --help and serve -h print the same usage' '
