@@ -33,7 +33,7 @@ LDFLAGS_WIN = -static -municode -s -Wl,--no-insert-timestamp
 LIBS_WIN  = -lkernel32
 
 # Portable modules: no windows.h; also built natively with sanitizers.
-PORTABLE  = pipename opts sddl cli argv stats hexdump pipelist json utf8 addr
+PORTABLE  = pipename opts dacl cli argv stats hexdump pipelist json utf8 addr
 # Windows modules.
 MODULES   = pipecat command session pipeclient cmd_bridge bridge sock cmd_serve cmd_connect cmd_spawn cmd_bench bench_client bench_server bench_wire bench_part cmd_info cmd_list child exec threads broker pipeserver advapi relay pump dump aio winerr interrupt
 SRCS      = $(addprefix src/,$(addsuffix .c,$(PORTABLE) $(MODULES)))

@@ -18,7 +18,7 @@
 #include "exitcode.h"
 #include "interrupt.h"
 #include "pipeserver.h"
-#include "sddl.h"
+#include "dacl.h"
 #include "winerr.h"
 
 /*

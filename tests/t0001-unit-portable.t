@@ -16,7 +16,7 @@ for prog in "$BUILD"/unit/test_*; do
 done
 
 test_expect_success 'every portable module has its unit test program' '
-	for m in pipename opts sddl cli argv stats hexdump pipelist json utf8; do
+	for m in pipename opts dacl cli argv stats hexdump pipelist json utf8; do
 		test -x "$BUILD/unit/test_$m" || { echo "no unit test for $m"; return 1; }
 	done
 '

@@ -1,5 +1,5 @@
 /*
- * sddl: the security descriptor (as an SDDL string) that serve puts on its
+ * dacl: the security descriptor (as an SDDL string) that serve puts on its
  * pipe. Portable (no windows.h), so the string can be unit-tested natively;
  * the Windows side only looks up the user's SID and converts the string.
  *
@@ -14,8 +14,8 @@
  * gets the same rights, in an ACE of its own:
  *     D:P(A;;GA;;;SY)(A;;GA;;;<user SID>)(A;;0x12018b;;;<allowed SID>)...
  */
-#ifndef PIPECAT_SDDL_H
-#define PIPECAT_SDDL_H
+#ifndef PIPECAT_DACL_H
+#define PIPECAT_DACL_H
 
 #include <stddef.h>
 

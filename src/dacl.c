@@ -1,5 +1,5 @@
 /*
- * sddl: the SDDL string for serve's pipe; the contract is in sddl.h.
+ * dacl: the SDDL string for serve's pipe; the contract is in dacl.h.
  *
  * The user's SID is pasted into the string, so it is checked first: were it
  * anything but a SID, text such as "S-1-5)(A;;GA;;;WD" would add an ACE for
@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sddl.h"
+#include "dacl.h"
 
 /* SID_MAX_SUB_AUTHORITIES in winnt.h. */
 #define MAX_SUBAUTHORITIES 15
@@ -70,7 +70,7 @@ sddl_build_allow(const char *user_sid, int allow_everyone,
 	/*
 	 * P protects the DACL from inherited ACEs; GA is GENERIC_ALL. The
 	 * Everyone ACE, when asked for, gives read and write but not
-	 * FILE_CREATE_PIPE_INSTANCE (see sddl.h).
+	 * FILE_CREATE_PIPE_INSTANCE (see dacl.h).
 	 */
 	n = snprintf(out, outlen, "D:P(A;;GA;;;SY)(A;;GA;;;%s)%s", user_sid,
 	    allow_everyone ? "(A;;" SDDL_EVERYONE_RIGHTS ";;;WD)" : "");

@@ -1,5 +1,5 @@
 /*
- * fuzz_sddl: sddl_build and sddl_build_allow (src/sddl.c) paste only real
+ * fuzz_dacl: sddl_build and sddl_build_allow (src/dacl.c) paste only real
  * SIDs into the DACL.
  *
  * Input: byte 0 (bit 0: ALLOW_EVERYONE; bits 1-7: a short buffer size),
@@ -21,7 +21,7 @@
 #include <stdio.h>
 
 #include "fuzz.h"
-#include "sddl.h"
+#include "dacl.h"
 
 /* Accounts of --allow a run tries at most. */
 #define MAX_ALLOW 8

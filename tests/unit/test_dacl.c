@@ -1,5 +1,5 @@
 /*
- * test_sddl: unit tests of sddl_build (src/sddl.c), natively, under
+ * test_dacl: unit tests of sddl_build (src/dacl.c), natively, under
  * AddressSanitizer and UBSan.
  *
  * The exact strings matter (they become the pipe's DACL), so they are
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sddl.h"
+#include "dacl.h"
 #include "tap.h"
 
 #define USER "S-1-5-21-1-2-3-1000"
