@@ -274,6 +274,12 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 	 * connection. Stopping the pump lets it finish writing out the block
 	 * it holds, so what was read from the pipe reaches stdout, unless the
 	 * user asked to stop. */
+	/* Whether the peer refused stdin's bytes before the relay ended: only
+	 * then is what the feed holds known not to have been taken. A write
+	 * still pending when the peer's close ended the relay may have been
+	 * read whole (Wine can complete it with an error after the close), so
+	 * it is not counted. */
+	int refused = up->dead != 0;
 	if (eof_pending)
 		aio_cancel(&r->eof_wr);
 	feed_detach(up);
@@ -294,13 +300,11 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 	}
 	st->sent = (unsigned long long)up->bytes - up0;
 	st->received = down->bytes;
-	/* What the feed holds now was read from stdin and not taken by this
-	 * peer: a block it refused or whose write was cancelled at the end
-	 * (kept for the next connection), or one read meanwhile. The feed's
-	 * thread writes len and off; a DWORD is read whole, and a block read
-	 * just now counts as well as one refused. */
+	/* What the feed holds once the peer refused it was read from stdin and
+	 * not taken (kept for the next connection). The feed's thread writes
+	 * len and off, and is parked on that block now: its write failed. */
 	DWORD held_len = *(volatile DWORD *)&up->len, held_off = *(volatile DWORD *)&up->off;
-	st->undelivered = held_len > held_off ? held_len - held_off : 0;
+	st->undelivered = refused && held_len > held_off ? held_len - held_off : 0;
 	return end;
 }
 
