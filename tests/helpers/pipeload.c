@@ -138,8 +138,11 @@ run_client(LPVOID arg)
 		HANDLE w = CreateThread(NULL, 0, writer, c, 0, NULL);
 		while (have < nbytes) {
 			DWORD n;
-			if (!ReadFile(c->h, got + have, nbytes - have, &n, NULL))
+			if (!ReadFile(c->h, got + have, nbytes - have, &n, NULL)) {
+				fprintf(stderr, "pipeload: client %lu: read: error %lu\n",
+				    c->id, GetLastError());
 				break;
+			}
 			have += n;
 		}
 		WaitForSingleObject(w, INFINITE);
