@@ -231,8 +231,11 @@ git -C "$root$src" -c advice.detachedHead=false checkout --quiet "$head" ||
 
 say "$suite: $* on $(git -C "$top" log -1 --format='%h %s' "$head")"
 status=0
-# A new user's environment: nothing of this one's but the terminal type.
-chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb \
+# A new user's environment: nothing of this one's, and a UTF-8 locale, as
+# Debian's installer sets up (C.UTF-8 is in every Debian). Without one,
+# Wine reads the command line as ASCII: a test's pipe name with an "é"
+# reaches pipecat as "C)".
+chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     /bin/sh -c 'cd "$0" && exec "$@"' "$src" "$@" || status=$?
 # A failed run's clone stays, with its build/t logs, until the next run.
