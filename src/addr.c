@@ -10,6 +10,11 @@
 #include <string.h>
 
 #include "addr.h"
+#include "utf8.h"
+
+/* How much of the ADDRESS a message quotes, and of a port or a type. */
+#define QUOTE_BYTES 60
+#define QUOTE_PART 20
 
 static const char kinds[] = "-, stdio, pipe:NAME, pipe-listen:NAME, "
     "tcp:HOST:PORT, tcp-listen:[ADDR:]PORT, assuan:FILE";
@@ -19,15 +24,17 @@ static int
 parse_port(const char *in, const char *s, unsigned min, unsigned *port,
     char *err, size_t errlen)
 {
+	char q[UTF8_QUOTE_SIZE(QUOTE_PART)];
 	unsigned long v = 0;
 	if (*s == '\0') {
-		snprintf(err, errlen, "%s: the port is empty", in);
+		utf8_format(err, errlen, "%s: the port is empty", in);
 		return -1;
 	}
 	for (const char *p = s; *p != '\0'; p++) {
 		if (*p < '0' || *p > '9') {
-			snprintf(err, errlen, "%s: \"%s\" is not a port number "
-			    "(%u to 65535)", in, s, min);
+			utf8_format(err, errlen, "%s: %s is not a port number "
+			    "(%u to 65535)", in, utf8_quote(q, QUOTE_PART, s, 1),
+			    min);
 			return -1;
 		}
 		v = v * 10 + (unsigned long)(*p - '0');
@@ -35,8 +42,8 @@ parse_port(const char *in, const char *s, unsigned min, unsigned *port,
 			break;
 	}
 	if (v < min || v > 65535) {
-		snprintf(err, errlen, "%s: port %s is out of range (%u to 65535)",
-		    in, s, min);
+		utf8_format(err, errlen, "%s: port %s is out of range (%u to 65535)",
+		    in, utf8_quote(q, QUOTE_PART, s, 0), min);
 		return -1;
 	}
 	*port = (unsigned)v;
@@ -57,14 +64,14 @@ parse_hostport(const char *in, const char *rest, int port_only_ok,
 	if (rest[0] == '[') {
 		const char *close = strchr(rest, ']');
 		if (close == NULL) {
-			snprintf(err, errlen, "%s: \"[\" without \"]\" around the "
+			utf8_format(err, errlen, "%s: \"[\" without \"]\" around the "
 			    "address (%s)", in, form);
 			return -1;
 		}
 		host = rest + 1;
 		hend = close;
 		if (close[1] != ':') {
-			snprintf(err, errlen, close[1] == '\0'
+			utf8_format(err, errlen, close[1] == '\0'
 			    ? "%s: a port is required after the address (%s)"
 			    : "%s: \":PORT\" must follow \"]\" (%s)", in, form);
 			return -1;
@@ -74,7 +81,7 @@ parse_hostport(const char *in, const char *rest, int port_only_ok,
 		const char *colon = strrchr(rest, ':');
 		if (colon == NULL) {
 			if (!port_only_ok) {
-				snprintf(err, errlen, "%s: a port is required (%s)",
+				utf8_format(err, errlen, "%s: a port is required (%s)",
 				    in, form);
 				return -1;
 			}
@@ -83,7 +90,7 @@ parse_hostport(const char *in, const char *rest, int port_only_ok,
 			return parse_port(in, rest, min_port, &out->port, err, errlen);
 		}
 		if (memchr(rest, ':', (size_t)(colon - rest)) != NULL) {
-			snprintf(err, errlen, "%s: an IPv6 address goes in brackets, "
+			utf8_format(err, errlen, "%s: an IPv6 address goes in brackets, "
 			    "as in %s", in, port_only_ok ? "tcp-listen:[::1]:PORT"
 			    : "tcp:[::1]:PORT");
 			return -1;
@@ -93,12 +100,12 @@ parse_hostport(const char *in, const char *rest, int port_only_ok,
 	}
 	size_t hlen = (size_t)(hend - host);
 	if (hlen == 0) {
-		snprintf(err, errlen, "%s: the %s is empty (%s)", in,
+		utf8_format(err, errlen, "%s: the %s is empty (%s)", in,
 		    port_only_ok ? "address" : "host", form);
 		return -1;
 	}
 	if (hlen > ADDR_HOST_MAX) {
-		snprintf(err, errlen, "%s: the host is longer than %d bytes", in,
+		utf8_format(err, errlen, "%s: the host is longer than %d bytes", in,
 		    ADDR_HOST_MAX);
 		return -1;
 	}
@@ -106,7 +113,7 @@ parse_hostport(const char *in, const char *rest, int port_only_ok,
 		unsigned char ch = (unsigned char)host[i];
 		if (ch <= ' ' || ch == 0x7f || ch == '/' || ch == '\\' ||
 		    ch == '[' || ch == ']') {
-			snprintf(err, errlen, "%s: the host may not contain "
+			utf8_format(err, errlen, "%s: the host may not contain "
 			    "spaces, control characters, slashes or brackets", in);
 			return -1;
 		}
@@ -120,6 +127,7 @@ parse_hostport(const char *in, const char *rest, int port_only_ok,
 int
 addr_parse(const char *in, struct addr *out, char *err, size_t errlen)
 {
+	char q[UTF8_QUOTE_SIZE(QUOTE_BYTES)];
 	memset(out, 0, sizeof *out);
 	out->text = in;
 	if (strcmp(in, "-") == 0 || strcmp(in, "stdio") == 0) {
@@ -127,12 +135,13 @@ addr_parse(const char *in, struct addr *out, char *err, size_t errlen)
 		return 0;
 	}
 	const char *colon = strchr(in, ':');
+	utf8_quote(q, QUOTE_BYTES, in, 0);
 	if (colon == NULL) {
 		if (in[0] == '\0')
-			snprintf(err, errlen, "an ADDRESS is empty (one of %s)", kinds);
+			utf8_format(err, errlen, "an ADDRESS is empty (one of %s)", kinds);
 		else
-			snprintf(err, errlen, "\"%s\" is not an address: no TYPE: "
-			    "(one of %s; a pipe is pipe:%s)", in, kinds, in);
+			utf8_format(err, errlen, "\"%s\" is not an address: no TYPE: "
+			    "(one of %s; a pipe is pipe:%s)", q, kinds, q);
 		return -1;
 	}
 	size_t tlen = (size_t)(colon - in);
@@ -142,16 +151,16 @@ addr_parse(const char *in, struct addr *out, char *err, size_t errlen)
 		out->kind = IS("pipe") ? ADDR_PIPE : ADDR_PIPE_LISTEN;
 		char perr[512];
 		if (rest[0] == '\0') {
-			snprintf(err, errlen, "%s: the pipe NAME is empty", in);
+			utf8_format(err, errlen, "%s: the pipe NAME is empty", q);
 			return -1;
 		}
 		if (pipename_parse(rest, &out->pipe, perr, sizeof perr) != 0) {
-			snprintf(err, errlen, "%s: %s", in, perr);
+			utf8_format(err, errlen, "%s: %s", q, perr);
 			return -1;
 		}
 		if (out->kind == ADDR_PIPE_LISTEN && !out->pipe.local) {
-			snprintf(err, errlen, "%s: %s is on another machine; only "
-			    "local names (\\\\.\\pipe\\NAME) can be hosted", in,
+			utf8_format(err, errlen, "%s: %s is on another machine; only "
+			    "local names (\\\\.\\pipe\\NAME) can be hosted", q,
 			    out->pipe.full);
 			return -1;
 		}
@@ -160,35 +169,41 @@ addr_parse(const char *in, struct addr *out, char *err, size_t errlen)
 	if (IS("tcp")) {
 		out->kind = ADDR_TCP;
 		if (rest[0] == '\0') {
-			snprintf(err, errlen, "%s: a host and port are required "
-			    "(tcp:HOST:PORT)", in);
+			utf8_format(err, errlen, "%s: a host and port are required "
+			    "(tcp:HOST:PORT)", q);
 			return -1;
 		}
-		return parse_hostport(in, rest, 0, 1, out, err, errlen);
+		return parse_hostport(q, rest, 0, 1, out, err, errlen);
 	}
 	if (IS("tcp-listen")) {
 		out->kind = ADDR_TCP_LISTEN;
 		if (rest[0] == '\0') {
-			snprintf(err, errlen, "%s: a port is required "
-			    "(tcp-listen:[ADDR:]PORT; 0 lets the system choose)", in);
+			utf8_format(err, errlen, "%s: a port is required "
+			    "(tcp-listen:[ADDR:]PORT; 0 lets the system choose)", q);
 			return -1;
 		}
-		return parse_hostport(in, rest, 1, 0, out, err, errlen);
+		return parse_hostport(q, rest, 1, 0, out, err, errlen);
 	}
 	if (IS("assuan")) {
 		out->kind = ADDR_ASSUAN;
 		if (rest[0] == '\0') {
-			snprintf(err, errlen, "%s: the socket FILE is empty "
+			utf8_format(err, errlen, "%s: the socket FILE is empty "
 			    "(assuan:FILE, e.g. the path gpgconf --list-dirs "
-			    "agent-socket prints)", in);
+			    "agent-socket prints)", q);
 			return -1;
 		}
 		out->file = rest;
 		return 0;
 	}
 #undef IS
-	snprintf(err, errlen, "%s: unknown address type \"%.*s:\" (one of %s)",
-	    in, (int)(tlen > 40 ? 40 : tlen), in, kinds);
+	/* The TYPE alone, at most QUOTE_PART bytes of it. */
+	char type[QUOTE_PART + 1], tq[UTF8_QUOTE_SIZE(QUOTE_PART)];
+	size_t shown = tlen > QUOTE_PART ? QUOTE_PART : tlen;
+	memcpy(type, in, shown);
+	type[shown] = '\0';
+	utf8_format(err, errlen, "%s: unknown address type \"%s%s:\" (one of %s)",
+	    q, utf8_quote(tq, QUOTE_PART, type, 0), tlen > shown ? "..." : "",
+	    kinds);
 	return -1;
 }
 
@@ -243,7 +258,7 @@ addr_assuan_parse(const unsigned char *data, size_t len, unsigned *port,
 	 * ("!<socket >...") is another format, not gpg-agent's default. */
 	static const char cygwin[] = "!<socket >";
 	if (len >= sizeof cygwin - 1 && memcmp(data, cygwin, sizeof cygwin - 1) == 0) {
-		snprintf(err, errlen, "a Cygwin socket file, not gpg-agent's "
+		utf8_format(err, errlen, "a Cygwin socket file, not gpg-agent's "
 		    "(\"PORT\\n\" and a 16-byte nonce)");
 		return -1;
 	}
@@ -252,17 +267,17 @@ addr_assuan_parse(const unsigned char *data, size_t len, unsigned *port,
 	while (i < len && i < 6 && data[i] >= '0' && data[i] <= '9')
 		v = v * 10 + (unsigned long)(data[i++] - '0');
 	if (i == 0 || i == len || data[i] != '\n') {
-		snprintf(err, errlen, "not a gpg-agent socket file: it does not "
+		utf8_format(err, errlen, "not a gpg-agent socket file: it does not "
 		    "start with a port number and a newline");
 		return -1;
 	}
 	if (v < 1 || v > 65535) {
-		snprintf(err, errlen, "not a gpg-agent socket file: port %lu is out "
+		utf8_format(err, errlen, "not a gpg-agent socket file: port %lu is out "
 		    "of range (1 to 65535)", v);
 		return -1;
 	}
 	if (len - i - 1 != ADDR_NONCE_LEN) {
-		snprintf(err, errlen, "not a gpg-agent socket file: %zu bytes "
+		utf8_format(err, errlen, "not a gpg-agent socket file: %zu bytes "
 		    "follow the port, not a %d-byte nonce", len - i - 1,
 		    ADDR_NONCE_LEN);
 		return -1;

@@ -22,7 +22,7 @@ for src in "$TOP"/tests/fuzz/fuzz_*.c; do
 done
 
 test_expect_success 'every portable module has its fuzz harness' '
-	for m in pipename opts argv pipelist utf8 json dacl hexdump cli; do
+	for m in pipename opts argv pipelist utf8 json dacl hexdump cli addr; do
 		test -f "$TOP/tests/fuzz/fuzz_$m.c" || { echo "no harness for $m"; return 1; }
 	done
 '

@@ -108,6 +108,26 @@ main(void)
 	refused("unix:/tmp/x", "unknown address type \"unix:\"");
 	refused("TCP:h:1", "unknown address type \"TCP:\"");
 
+	/*
+	 * The ADDRESS is user input: messages quote it as every message does,
+	 * controls and broken bytes as "?", shortened (found by
+	 * tests/fuzz/fuzz_addr.c: the raw text reached the message).
+	 */
+	refused("\x1b[2J", "\"?[2J\" is not an address");
+	ok(strchr(err, '\x1b') == NULL, "...with no escape character in it");
+	refused("tcp:h:\x1b[31m", "\"?[31m\" is not a port number");
+	refused("\x1b]0;x\x07:y", "unknown address type \"?]0;x?:\"");
+	refused("tcp:\xc3 :80", "tcp:? :80: the host may not contain");
+	{
+		char lng[3000];
+
+		memset(lng, 'x', sizeof lng);
+		memcpy(lng + sizeof lng - 3, ":1", 3);
+		refused(lng, "unknown address type \"xxxxxxxxxxxxxxxxxxxx...:\"");
+		ok(strlen(err) < 300, "a long ADDRESS is shortened in the "
+		    "message (%zu bytes)", strlen(err));
+	}
+
 	ok(addr_is_loopback("127.0.0.1"), "127.0.0.1 is loopback");
 	ok(addr_is_loopback("127.1.2.3"), "127.1.2.3 is loopback");
 	ok(addr_is_loopback("::1"), "::1 is loopback");
