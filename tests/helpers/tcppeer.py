@@ -129,6 +129,16 @@ def agent(sockfile):
                 got += b
             if got != nonce:
                 c.sendall(b"ERR bad nonce\n")
+                # Half-close and drain before closing: closing with the
+                # client's bytes unread makes Linux send a reset, which
+                # can reach the client before the answer is read.
+                c.shutdown(socket.SHUT_WR)
+                c.settimeout(10)
+                try:
+                    while c.recv(65536):
+                        pass
+                except OSError:
+                    pass
                 return
             c.sendall(b"OK Pleased to meet you\n")
             echo(c)
