@@ -2,7 +2,8 @@
  * interrupt: Ctrl-C as an event.
  *
  * The console control handler runs on a thread of its own that Windows
- * creates; it only sets an event and returns TRUE, and the waits in relay,
+ * creates; it only sets an event and then blocks until the process ends
+ * (see on_control for why it does not return), and the waits in relay,
  * connect and serve include that event, so each loop unwinds in its normal
  * way (closing what it opened) and the command exits 130. Wine turns SIGINT
  * into CTRL_C_EVENT, so this is testable there too.
@@ -51,6 +52,12 @@ on_control(DWORD type)
 			Sleep(50);
 		if (cancel_blocked_write())
 			ExitProcess(EXIT_INTR);
+		/* The main thread now unwinds and exits with 130, ending this
+		 * thread. Returning instead would race that exit: under Wine 10
+		 * the process then sometimes ends with this thread's status, 0
+		 * (about 1 Ctrl-C in 40; Wine 8 never did). Go's runtime
+		 * blocks in its handler the same way. */
+		Sleep(INFINITE);
 		return TRUE;
 	default:
 		return FALSE;
