@@ -26,7 +26,8 @@
 # /etc/npmrc. Wine needs /proc, /dev, /dev/pts, /dev/shm and a /tmp of its
 # own inside the chroot; they are mounted for the run and always unmounted
 # (trap), after any process still running inside the chroot is ended, by
-# PID. One run per SUITE at a time (flock).
+# PID. One run per SUITE at a time (flock; a second waits for the first,
+# and nothing started inside holds the lock).
 #
 # `-- COMMAND ARGS` runs COMMAND in the clone instead of the two commands
 # (to look into one test: `-- make test` after a first run, or
@@ -75,7 +76,10 @@ root=$cache/$suite
 mkdir -p "$cache" || die "cannot create $cache"
 
 exec 9>"$cache/$suite.lock"
-flock -n 9 || die "another run is using $root"
+if ! flock -n 9; then
+	say "another run is using $root; waiting for it (30 min at most)"
+	flock -w 1800 9 || die "another run is still using $root"
+fi
 
 # The deb URIs this machine's apt uses, one per line: deb822 stanzas of
 # *.sources (Types with deb, not Enabled: no) and "deb" lines of *.list.
@@ -237,7 +241,7 @@ status=0
 # reaches pipecat as "C)".
 chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    /bin/sh -c 'cd "$0" && exec "$@"' "$src" "$@" || status=$?
+    /bin/sh -c 'cd "$0" && exec "$@"' "$src" "$@" 9>&- || status=$?
 # A failed run's clone stays, with its build/t logs, until the next run.
 if [ "$status" -eq 0 ]; then
 	say "$suite: passed: $*"
