@@ -42,7 +42,7 @@ test_expect_success 'Docker: an HTTP request through socat, connect and a pipe b
 '
 
 # The fake agent serves tests 3 to 6: its time limit must cover them all,
-# and under Wine 10 (Debian 13) the first four took more than 55 s, so test
+# and under Wine 10 (Debian 13) tests 3 and 4 took more than 55 s, so test
 # 5 found its port closed (10061). test_done ends it.
 test_expect_success 'assuan: connects to the port in the socket file and sends the nonce first' '
 	bg agent timeout 300 $PEER agent S.gpg-agent && wait_file S.gpg-agent &&
