@@ -5,7 +5,8 @@
  * instance is overlapped, created with our security attributes and the
  * same instance limit, and armed with ConnectNamedPipe, whose three
  * outcomes (pending; ERROR_PIPE_CONNECTED, a client came before the call;
- * ERROR_NO_DATA, a client came and already left) are all handled.
+ * ERROR_NO_DATA, a client came and already left) are all handled; one that
+ * left is served like the others, as its bytes are still in the pipe.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,27 +240,24 @@ instance_close(struct instance *in)
 DWORD
 instance_arm(struct instance *in)
 {
-	for (;;) {
-		ResetEvent(in->ov.hEvent);
-		if (ConnectNamedPipe(in->h, &in->ov))
-			return 0;       /* overlapped: the event is set */
-		DWORD e = GetLastError();
-		switch (e) {
-		case ERROR_IO_PENDING:
-			return 0;
-		case ERROR_PIPE_CONNECTED:
-			/* A client came between CreateNamedPipe and now. */
-			in->connected = 1;
-			SetEvent(in->ov.hEvent);
-			return 0;
-		case ERROR_NO_DATA:
-			/* A client came and already closed: reset and wait again. */
-			if (!DisconnectNamedPipe(in->h))
-				return GetLastError();
-			continue;
-		default:
-			return e;
-		}
+	ResetEvent(in->ov.hEvent);
+	if (ConnectNamedPipe(in->h, &in->ov))
+		return 0;       /* overlapped: the event is set */
+	DWORD e = GetLastError();
+	switch (e) {
+	case ERROR_IO_PENDING:
+		return 0;
+	case ERROR_PIPE_CONNECTED:  /* a client came between CreateNamedPipe and now */
+	case ERROR_NO_DATA:
+		/* ERROR_NO_DATA: a client came, wrote perhaps, and closed before
+		 * this call. What it wrote stays in the pipe until
+		 * DisconnectNamedPipe (which would discard it), so it is served
+		 * as any client: its bytes, then the end. */
+		in->connected = 1;
+		SetEvent(in->ov.hEvent);
+		return 0;
+	default:
+		return e;
 	}
 }
 
@@ -486,10 +484,12 @@ acceptor_take(void)
 		nlistening--;
 		DWORD n;
 		HANDLE client = NULL;
-		if (l->in.connected || GetOverlappedResult(l->in.h, &l->in.ov, &n, FALSE))
-			client = l->in.h;
+		if (l->in.connected || GetOverlappedResult(l->in.h, &l->in.ov, &n, FALSE) ||
+		    winerr_is_gone(GetLastError()))
+			client = l->in.h;   /* one that came and went is served too:
+			                     * what it wrote is still there */
 		else
-			CloseHandle(l->in.h);   /* a client that came and went */
+			CloseHandle(l->in.h);
 		CloseHandle(l->in.ov.hEvent);
 		ZeroMemory(&l->in, sizeof l->in);
 		if (client != NULL)
