@@ -112,6 +112,17 @@ grep_file() {
 	fi
 }
 
+# count_lines N PATTERN FILE: exactly N lines of FILE match the extended
+# regex PATTERN, or show FILE.
+count_lines() {
+	_n=$(grep -Ec -- "$2" "$3")
+	if [ "$_n" -ne "$1" ]; then
+		echo "$_n lines, not $1, match '$2' in $3:" >&2
+		cat "$3" >&2
+		return 1
+	fi
+}
+
 # same_file A B: byte-for-byte equal, or show how they differ.
 same_file() {
 	if ! cmp "$1" "$2" >&2; then
