@@ -17,6 +17,8 @@
  *   waitparent     (in a grandchild) wait until the kid that started it
  *                  has exited, so that a test can act once only the
  *                  grandchild holds the pipes
+ *   unixpid FILE   (under Wine only) write this process's Linux pid to FILE,
+ *                  so that a test can SIGKILL exactly this process
  *   ignoreint      ignore Ctrl-C from here on (SetConsoleCtrlHandler), as a
  *                  program busy elsewhere would
  *   exit CODE      exit with CODE (default: 0 after the last action)
@@ -144,6 +146,22 @@ main(int argc, char **argv)
 				WaitForSingleObject(h, INFINITE);
 				CloseHandle(h);
 			}
+		} else if (strcmp(a, "unixpid") == 0) {
+			/* A Wine process is a Linux process, and Wine lets its
+			 * code make Linux system calls: getpid (39 on x86-64). The
+			 * pid is written to FILE.tmp, then renamed, so that a test
+			 * waiting for FILE never reads half of it. (Not a Windows
+			 * action: there, the instruction is an NT system call.)
+			 * Z:\proc\self is no way to it: Wine's server opens files. */
+			long pid;
+			char tmp[MAX_PATH];
+			__asm__ volatile ("syscall" : "=a"(pid) : "a"(39L) : "rcx", "r11", "memory");
+			snprintf(tmp, sizeof tmp, "%s.tmp", v);
+			FILE *f = fopen(tmp, "wb");
+			if (f == NULL || fprintf(f, "%ld\n", pid) < 0 || fclose(f) != 0 ||
+			    !MoveFileExA(tmp, v, MOVEFILE_REPLACE_EXISTING))
+				exit(7);
+			i++;
 		} else if (strcmp(a, "ignoreint") == 0) {
 			if (!SetConsoleCtrlHandler(NULL, TRUE))
 				exit(6);
