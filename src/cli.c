@@ -2,6 +2,7 @@
  * cli: the relay options serve and connect share; see cli.h.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "opts.h"
@@ -95,6 +96,73 @@ cli_relay_check(const struct cli_relay *c, char *err, size_t errlen)
 	}
 	if (c->recv_only && c->linger_ms >= 0) {
 		snprintf(err, errlen, "-q has no effect with --recv-only, which does not read stdin");
+		return -1;
+	}
+	return 0;
+}
+
+void
+cli_access_init(struct cli_access *a)
+{
+	a->remote = 0;
+	a->everyone = 0;
+	a->sddl = NULL;
+	a->allow = NULL;
+	a->nallow = 0;
+}
+
+int
+cli_access_opt(struct cli_access *a, int opt, const char *arg, char *err,
+    size_t errlen)
+{
+	switch (opt) {
+	case OPT_ALLOW_REMOTE:
+		a->remote = 1;
+		return 1;
+	case OPT_ALLOW_EVERYONE:
+		a->everyone = 1;
+		return 1;
+	case OPT_SDDL:
+		if (arg[0] == '\0') {
+			snprintf(err, errlen, "--sddl: the security descriptor is empty");
+			return -1;
+		}
+		a->sddl = arg;
+		return 1;
+	case OPT_ALLOW: {
+		if (arg[0] == '\0') {
+			snprintf(err, errlen, "--allow: the account is empty");
+			return -1;
+		}
+		const char **n = realloc(a->allow, (a->nallow + 1) * sizeof *n);
+		if (n == NULL) {
+			snprintf(err, errlen, "--allow: out of memory");
+			return -1;
+		}
+		a->allow = n;
+		a->allow[a->nallow++] = arg;
+		return 1;
+	}
+	default:
+		return 0;
+	}
+}
+
+int
+cli_access_given(const struct cli_access *a)
+{
+	return a->remote || a->everyone || a->sddl != NULL || a->nallow > 0;
+}
+
+int
+cli_access_check(const struct cli_access *a, char *err, size_t errlen)
+{
+	if (a->sddl != NULL && a->nallow > 0) {
+		snprintf(err, errlen, "--sddl and --allow cannot be combined");
+		return -1;
+	}
+	if (a->sddl != NULL && a->everyone) {
+		snprintf(err, errlen, "--sddl and --allow-everyone cannot be combined");
 		return -1;
 	}
 	return 0;

@@ -1,6 +1,7 @@
 /*
- * cli: the options serve and connect share (how the relay behaves), parsed
- * and checked in one place so both commands accept and reject them alike.
+ * cli: the options serve and connect share (how the relay behaves), and
+ * those serve and bridge share (who may open the pipe), parsed and checked
+ * in one place so the commands accept and reject them alike.
  *
  * Portable (no windows.h): unit-tested natively. Each command lists
  * CLI_RELAY_SHORTOPTS and CLI_RELAY_LONGOPTS in its own option table, offers
@@ -70,5 +71,38 @@ int cli_relay_opt(struct cli_relay *c, int opt, const char *arg, char *err,
 
 /* Checks the combinations. Returns 0, or -1 with a message in ERR. */
 int cli_relay_check(const struct cli_relay *c, char *err, size_t errlen);
+
+/*
+ * Who may open a pipe pipecat serves: serve's and bridge pipe-listen:'s
+ * access options, in CLI_ACCESS_LONGOPTS, offered to cli_access_opt() and
+ * checked by cli_access_check() the same way. The accounts are looked up
+ * when the pipe is made (pipeserver.c), not here.
+ */
+struct cli_access {
+	int remote;             /* --allow-remote */
+	int everyone;           /* --allow-everyone */
+	const char *sddl;       /* --sddl, or NULL */
+	const char **allow;     /* --allow ACCOUNT, repeatable (heap array) */
+	size_t nallow;
+};
+
+#define CLI_ACCESS_LONGOPTS \
+	{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE }, \
+	{ "allow-everyone", no_argument, NULL, OPT_ALLOW_EVERYONE }, \
+	{ "allow", required_argument, NULL, OPT_ALLOW }, \
+	{ "sddl", required_argument, NULL, OPT_SDDL }
+
+/* Sets the defaults: nothing given. */
+void cli_access_init(struct cli_access *a);
+
+/* As cli_relay_opt, for the access options; -1 also when memory ran out. */
+int cli_access_opt(struct cli_access *a, int opt, const char *arg, char *err,
+    size_t errlen);
+
+/* Whether any access option was given. */
+int cli_access_given(const struct cli_access *a);
+
+/* Checks the combinations. Returns 0, or -1 with a message in ERR. */
+int cli_access_check(const struct cli_access *a, char *err, size_t errlen);
 
 #endif

@@ -53,6 +53,8 @@ const char usage_bridge[] =
     "                               sent when the other side ends\n"
     "      --allow-remote           pipe-listen: accept clients from other machines\n"
     "      --allow-everyone         pipe-listen: let every user open the pipe\n"
+    "      --allow ACCOUNT          pipe-listen: let this user or group (name or\n"
+    "                               SID) open the pipe; repeatable\n"
     "      --sddl SDDL              pipe-listen: the pipe's security descriptor\n"
     "  -q SECONDS                   after one direction ends, the other gets this\n"
     "                               long, then both close (default 0.5)\n"
@@ -553,9 +555,7 @@ cmd_bridge(int argc, char **argv)
 		{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
 		{ "max-instances", required_argument, NULL, OPT_MAX_INSTANCES },
 		{ "wait", required_argument, NULL, 'w' },
-		{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
-		{ "allow-everyone", no_argument, NULL, OPT_ALLOW_EVERYONE },
-		{ "sddl", required_argument, NULL, OPT_SDDL },
+		CLI_ACCESS_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		CLI_RELAY_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
@@ -566,12 +566,14 @@ cmd_bridge(int argc, char **argv)
 	int opt, r;
 
 	cli_relay_init(&c);
+	cli_access_init(&pl.server.who);
 	pl.wait_text = "0";
 	int wait_given = 0;
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, ":khw:" CLI_RELAY_SHORTOPTS,
 	    longopts, NULL)) != -1) {
-		if ((r = cli_relay_opt(&c, opt, optarg, err, sizeof err)) != 0) {
+		if ((r = cli_relay_opt(&c, opt, optarg, err, sizeof err)) != 0 ||
+		    (r = cli_access_opt(&pl.server.who, opt, optarg, err, sizeof err)) != 0) {
 			if (r < 0)
 				return usage_error("bridge", "%s", err);
 			continue;
@@ -596,15 +598,6 @@ cmd_bridge(int argc, char **argv)
 				return usage_error("bridge", "%s", err);
 			pl.wait_text = optarg;
 			wait_given = 1;
-			break;
-		case OPT_ALLOW_REMOTE:
-			pl.server.remote = 1;
-			break;
-		case OPT_ALLOW_EVERYONE:
-			pl.server.everyone = 1;
-			break;
-		case OPT_SDDL:
-			pl.server.sddl = optarg;
 			break;
 		case 'h':
 			return print_stdout(usage_bridge);
@@ -649,13 +642,11 @@ cmd_bridge(int argc, char **argv)
 		    "pipe-listen:)");
 	if (wait_given && !pipe_client)
 		return usage_error("bridge", "--wait needs a pipe: ADDRESS");
-	if ((pl.server.sddl != NULL || pl.server.everyone || pl.server.remote) &&
-	    !pipe_server)
-		return usage_error("bridge", "--sddl, --allow-everyone and "
-		    "--allow-remote need a pipe-listen: ADDRESS");
-	if (pl.server.sddl != NULL && pl.server.everyone)
-		return usage_error("bridge", "--sddl and --allow-everyone cannot be "
-		    "combined");
+	if (cli_access_given(&pl.server.who) && !pipe_server)
+		return usage_error("bridge", "--allow, --allow-everyone, --allow-remote "
+		    "and --sddl need a pipe-listen: ADDRESS");
+	if (cli_access_check(&pl.server.who, err, sizeof err) != 0)
+		return usage_error("bridge", "%s", err);
 
 	pl.cfg.linger_ms = c.linger_ms >= 0 ? c.linger_ms : 500;
 	pl.cfg.idle_ms = c.idle_ms;

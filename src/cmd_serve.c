@@ -6,7 +6,8 @@
  * docs: the first instance is created with FILE_FLAG_FIRST_PIPE_INSTANCE, so
  * a name someone else already serves is an error rather than a shared pipe;
  * PIPE_REJECT_REMOTE_CLIENTS unless --allow-remote; a protected DACL for the
- * current user and SYSTEM only (sddl.c), unless --sddl or --allow-everyone.
+ * current user and SYSTEM only (dacl.c), unless --sddl, --allow-everyone or
+ * --allow.
  *
  * With -k the name never lapses: as soon as a client connects, the next
  * instance is created and armed (ConnectNamedPipe pending) before the client
@@ -257,10 +258,7 @@ cmd_serve(int argc, char **argv)
 		{ "keep-open", no_argument, NULL, 'k' },
 		{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
 		{ "buffer", required_argument, NULL, OPT_BUFFER },
-		{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
-		{ "allow-everyone", no_argument, NULL, OPT_ALLOW_EVERYONE },
-		{ "allow", required_argument, NULL, OPT_ALLOW },
-		{ "sddl", required_argument, NULL, OPT_SDDL },
+		CLI_ACCESS_LONGOPTS,
 		{ "exec", required_argument, NULL, 'e' },
 		{ "broker", no_argument, NULL, 'b' },
 		{ "max-instances", required_argument, NULL, OPT_MAX_INSTANCES },
@@ -271,17 +269,16 @@ cmd_serve(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_relay c;
-	int keep_open = 0, remote = 0, everyone = 0;
+	int keep_open = 0;
 	long long max_clients = 0, buffer = 65536, max_instances = 0;
-	const char *sddl_opt = NULL, *exec_line = NULL, *max_instances_text = NULL;
+	const char *exec_line = NULL, *max_instances_text = NULL;
 	int with_stderr = 0, print_client = 0, broker = 0;
-	/* --allow, at most one per argument. */
-	const char **allow = calloc((size_t)argc, sizeof *allow);
-	size_t nallow = 0;
+	struct cli_access who;
 	char err[1024];
 	int opt, r;
 
 	cli_relay_init(&c);
+	cli_access_init(&who);
 	/* "NAME -- COMMAND ARGS": getopt sees only what comes before "--". */
 	int nargs = argc;
 	char **command = NULL;
@@ -294,7 +291,8 @@ cmd_serve(int argc, char **argv)
 	optind = 0;
 	while ((opt = getopt_long(nargs, argv, ":khbe:" CLI_RELAY_SHORTOPTS,
 	    longopts, NULL)) != -1) {
-		if ((r = cli_relay_opt(&c, opt, optarg, err, sizeof err)) != 0) {
+		if ((r = cli_relay_opt(&c, opt, optarg, err, sizeof err)) != 0 ||
+		    (r = cli_access_opt(&who, opt, optarg, err, sizeof err)) != 0) {
 			if (r < 0)
 				return usage_error("serve", "%s", err);
 			continue;
@@ -313,20 +311,6 @@ cmd_serve(int argc, char **argv)
 			if (opt_bytes("--buffer", optarg, 0, 64LL << 20, &buffer,
 			    err, sizeof err) != 0)
 				return usage_error("serve", "%s", err);
-			break;
-		case OPT_ALLOW_REMOTE:
-			remote = 1;
-			break;
-		case OPT_ALLOW_EVERYONE:
-			everyone = 1;
-			break;
-		case OPT_ALLOW:
-			if (optarg[0] == '\0')
-				return usage_error("serve", "--allow: the account is empty");
-			allow[nallow++] = optarg;
-			break;
-		case OPT_SDDL:
-			sddl_opt = optarg;
 			break;
 		case 'e':
 			exec_line = optarg;
@@ -363,16 +347,8 @@ cmd_serve(int argc, char **argv)
 		    BROKER_MAX_CLIENTS, &max_instances, err, sizeof err) != 0)
 			return usage_error("serve", "%s", err);
 	}
-	if (sddl_opt != NULL && sddl_opt[0] == '\0')
-		return usage_error("serve", "--sddl: the security descriptor is empty");
-	if (allow == NULL) {
-		say_winerr(ERROR_NOT_ENOUGH_MEMORY, "serve");
-		return EXIT_FAIL;
-	}
-	if (sddl_opt != NULL && nallow > 0)
-		return usage_error("serve", "--sddl and --allow cannot be combined");
-	if (sddl_opt != NULL && everyone)
-		return usage_error("serve", "--sddl and --allow-everyone cannot be combined");
+	if (cli_access_check(&who, err, sizeof err) != 0)
+		return usage_error("serve", "%s", err);
 	if (command != NULL && *command == NULL)
 		return usage_error("serve", "a COMMAND is required after --");
 	if (command != NULL && exec_line != NULL)
@@ -419,9 +395,7 @@ cmd_serve(int argc, char **argv)
 	char what[300];
 	snprintf(what, sizeof what, "serve %s", pn.full);
 	struct server_opts so = {
-		.what = what, .message = c.message, .remote = remote,
-		.everyone = everyone, .sddl = sddl_opt, .allow = allow,
-		.nallow = nallow,
+		.what = what, .message = c.message, .who = who,
 		/* A one-way server makes a one-way pipe, so that a client can
 		 * tell (connect opens it one way, and closes at its stdin EOF). */
 		.access = c.send_only ? PIPE_ACCESS_OUTBOUND

@@ -102,7 +102,7 @@ server_init(struct server *s, const char *name, const struct server_opts *o,
 	s->mode = (o->message ? PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE
 	                      : PIPE_TYPE_BYTE | PIPE_READMODE_BYTE) |
 	    PIPE_WAIT |
-	    (o->remote ? PIPE_ACCEPT_REMOTE_CLIENTS : PIPE_REJECT_REMOTE_CLIENTS);
+	    (o->who.remote ? PIPE_ACCEPT_REMOTE_CLIENTS : PIPE_REJECT_REMOTE_CLIENTS);
 	s->access = o->access;
 	s->max_instances = o->max_instances;
 	s->buffer = o->buffer;
@@ -118,17 +118,17 @@ server_init(struct server *s, const char *name, const struct server_opts *o,
 		winerr_fmt(err, errlen, e, "%s: load advapi32.dll", o->what);
 		return -1;
 	}
-	char **sids = calloc(o->nallow + 1, sizeof *sids);
+	char **sids = calloc(o->who.nallow + 1, sizeof *sids);
 	if (sids == NULL) {
 		winerr_fmt(err, errlen, ERROR_NOT_ENOUGH_MEMORY, "%s", o->what);
 		return -1;
 	}
-	for (size_t i = 0; i < o->nallow; i++) {
-		if ((sids[i] = account_sid(a, o->allow[i], &e)) == NULL) {
+	for (size_t i = 0; i < o->who.nallow; i++) {
+		if ((sids[i] = account_sid(a, o->who.allow[i], &e)) == NULL) {
 			char msg[512];
 			winerr_text(e, msg, sizeof msg);
 			snprintf(err, errlen, "--allow: no account \"%s\": %s",
-			    o->allow[i], msg);
+			    o->who.allow[i], msg);
 			*status = EXIT_USAGE;
 			while (i > 0)
 				free(sids[--i]);
@@ -136,29 +136,29 @@ server_init(struct server *s, const char *name, const struct server_opts *o,
 			return -1;
 		}
 	}
-	if (o->sddl != NULL)
-		snprintf(s->sddl, sizeof s->sddl, "%s", o->sddl);
+	if (o->who.sddl != NULL)
+		snprintf(s->sddl, sizeof s->sddl, "%s", o->who.sddl);
 	else
-		e = default_sddl(a, o->everyone, (const char *const *)sids, o->nallow,
+		e = default_sddl(a, o->who.everyone, (const char *const *)sids, o->who.nallow,
 		    s->sddl, sizeof s->sddl);
-	for (size_t i = 0; i < o->nallow; i++)
+	for (size_t i = 0; i < o->who.nallow; i++)
 		free(sids[i]);
 	free(sids);
-	if (o->sddl == NULL && e != 0) {
+	if (o->who.sddl == NULL && e != 0) {
 		winerr_fmt(err, errlen, e, "%s: build the security descriptor", o->what);
 		return -1;
 	}
-	wchar_t *wsd = utf8_to_wide(o->sddl != NULL ? o->sddl : s->sddl);
+	wchar_t *wsd = utf8_to_wide(o->who.sddl != NULL ? o->who.sddl : s->sddl);
 	PSECURITY_DESCRIPTOR psd = NULL;
 	if (wsd == NULL || !a->ConvertStringSecurityDescriptorToSecurityDescriptorW(
 	    wsd, SDDL_REVISION_1, &psd, NULL)) {
 		e = GetLastError();
 		free(wsd);
-		if (o->sddl != NULL) {
+		if (o->who.sddl != NULL) {
 			char msg[512];
 			winerr_text(e, msg, sizeof msg);
 			snprintf(err, errlen, "--sddl: \"%s\" is not a valid security "
-			    "descriptor: %s", o->sddl, msg);
+			    "descriptor: %s", o->who.sddl, msg);
 			*status = EXIT_USAGE;
 		} else {
 			winerr_fmt(err, errlen, e, "%s: security descriptor %s",

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <windows.h>
 
+#include "cli.h"
+
 /* One instance of the pipe and its pending ConnectNamedPipe. */
 struct instance {
 	HANDLE h;
@@ -32,11 +34,8 @@ struct server {
 struct server_opts {
 	const char *what;       /* message prefix, e.g. "serve \\.\pipe\foo" */
 	int message;            /* -m: a message-type pipe */
-	int remote;             /* --allow-remote */
-	int everyone;           /* --allow-everyone */
-	const char *sddl;       /* --sddl, or NULL for the default DACL */
-	const char *const *allow;       /* --allow: account names or SID strings */
-	size_t nallow;
+	struct cli_access who;  /* --allow-remote, --allow-everyone, --allow,
+	                         * --sddl (NULL: the default DACL) */
 	DWORD access;           /* PIPE_ACCESS_DUPLEX, or one way */
 	DWORD max_instances;
 	DWORD buffer;

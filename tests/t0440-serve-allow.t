@@ -1,5 +1,5 @@
 #!/bin/bash
-# serve --allow ACCOUNT: another user or group may open the pipe (read and
+# serve --allow ACCOUNT (and bridge pipe-listen:'s): another user or group may open the pipe (read and
 # write, not FILE_CREATE_PIPE_INSTANCE, so it cannot squat the name); the
 # resulting DACL shows in -vv and in info. Wine 8 and 10 resolve the
 # well-known groups (Users, Administrators) and the current user with
@@ -47,6 +47,16 @@ test_expect_success 'an unknown account, a bad SID, an empty one: usage errors n
 test_expect_success '--allow with --sddl cannot be combined' '
 	expect_status 2 pc serve --allow Users --sddl "D:P(A;;GA;;;SY)" "$P-u" </dev/null 2>err &&
 	grep_file "^pipecat: serve: --sddl and --allow cannot be combined$" err
+'
+
+test_expect_success 'bridge pipe-listen: takes --allow as serve does' '
+	bg br pc bridge -vv --allow Users --allow S-1-5-32-544 pipe-listen:"$P-br" - </dev/null >/dev/null 2>berr &&
+	wait_for berr "listening on" &&
+	grep_file "^pipecat: security descriptor of .*$P-br: D:P\(A;;GA;;;SY\)\(A;;GA;;;S-1-5-21-[0-9-]+\)\(A;;0x12018b;;;S-1-5-32-545\)\(A;;0x12018b;;;S-1-5-32-544\)$" berr &&
+	printf "hi" | pc connect --send-only --wait 10 "$P-br" 2>cerr &&
+	wait_status $br 0 &&
+	expect_status 2 pc bridge --allow nosuchaccount-pc pipe-listen:"$P-bu" - </dev/null 2>err &&
+	grep_file "^pipecat: bridge: --allow: no account \"nosuchaccount-pc\": .*\(1332\)$" err
 '
 
 test_done

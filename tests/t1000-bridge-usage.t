@@ -89,8 +89,12 @@ test_expect_success 'pipe options without a pipe address' '
 	usage_is "-m needs a pipe ADDRESS" -m - tcp:h:1 &&
 	usage_is "--wait needs a pipe: ADDRESS" --wait 1 tcp-listen:0 tcp:h:1 &&
 	usage_is "--wait needs a pipe: ADDRESS" --wait 1 pipe-listen:x tcp:h:1 &&
-	usage_is "--sddl, --allow-everyone and --allow-remote need a pipe-listen: ADDRESS" --allow-remote pipe:x tcp:h:1 &&
-	usage_is "--sddl and --allow-everyone cannot be combined" --sddl "D:P" --allow-everyone pipe-listen:x tcp:h:1
+	usage_is "--allow, --allow-everyone, --allow-remote and --sddl need a pipe-listen: ADDRESS" --allow-remote pipe:x tcp:h:1 &&
+	usage_is "--allow, --allow-everyone, --allow-remote and --sddl need a pipe-listen: ADDRESS" --allow Users tcp-listen:0 pipe:x &&
+	usage_is "--sddl and --allow-everyone cannot be combined" --sddl "D:P" --allow-everyone pipe-listen:x tcp:h:1 &&
+	usage_is "--sddl and --allow cannot be combined" --sddl "D:P" --allow Users pipe-listen:x tcp:h:1 &&
+	usage_is "--allow: the account is empty" --allow "" pipe-listen:x tcp:h:1 &&
+	usage_is "--sddl: the security descriptor is empty" --sddl "" pipe-listen:x tcp:h:1
 '
 
 test_expect_success 'bad option values and refused relay options' '

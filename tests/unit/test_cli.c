@@ -1,8 +1,10 @@
 /*
- * test_cli: unit tests of the relay options serve and connect share
- * (src/cli.c), natively, under AddressSanitizer and UBSan: each option's
- * effect, bad values, and every refused combination.
+ * test_cli: unit tests of the relay options serve and connect share and of
+ * the access options of serve and bridge (src/cli.c), natively, under
+ * AddressSanitizer and UBSan: each option's effect, bad values, and every
+ * refused combination.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -81,5 +83,34 @@ main(void)
 
 	c = fresh();
 	is_int(cli_relay_check(&c, err, 1), 0, "a tiny error buffer is fine when nothing fails");
+
+	/* The access options of serve and bridge pipe-listen:. */
+	struct cli_access a;
+	cli_access_init(&a);
+	ok(!cli_access_given(&a), "no access option: none given");
+	is_int(cli_access_check(&a, err, sizeof err), 0, "defaults pass the checks");
+	is_int(cli_access_opt(&a, 'v', NULL, err, sizeof err), 0, "-v is not an access option");
+	is_int(cli_access_opt(&a, OPT_ALLOW, "Users", err, sizeof err), 1, "--allow Users");
+	is_int(cli_access_opt(&a, OPT_ALLOW, "S-1-5-32-544", err, sizeof err), 1, "a second --allow");
+	is_int((int)a.nallow, 2, "--allow is repeatable");
+	ok(a.nallow == 2 && strcmp(a.allow[0], "Users") == 0 &&
+	    strcmp(a.allow[1], "S-1-5-32-544") == 0, "in the order given");
+	ok(cli_access_given(&a), "--allow counts as given");
+	is_int(cli_access_opt(&a, OPT_ALLOW, "", err, sizeof err), -1, "an empty --allow is refused");
+	is_str(err, "--allow: the account is empty", "and says why");
+	is_int(cli_access_opt(&a, OPT_SDDL, "", err, sizeof err), -1, "an empty --sddl is refused");
+	is_str(err, "--sddl: the security descriptor is empty", "and says why");
+	is_int(cli_access_opt(&a, OPT_SDDL, "D:P", err, sizeof err), 1, "--sddl D:P");
+	is_int(cli_access_check(&a, err, sizeof err), -1, "--sddl with --allow is refused");
+	is_str(err, "--sddl and --allow cannot be combined", "and says why");
+	free(a.allow);
+	cli_access_init(&a);
+	cli_access_opt(&a, OPT_ALLOW_EVERYONE, NULL, err, sizeof err);
+	cli_access_opt(&a, OPT_SDDL, "D:P", err, sizeof err);
+	is_int(cli_access_check(&a, err, sizeof err), -1, "--sddl with --allow-everyone is refused");
+	is_str(err, "--sddl and --allow-everyone cannot be combined", "and says why");
+	cli_access_init(&a);
+	is_int(cli_access_opt(&a, OPT_ALLOW_REMOTE, NULL, err, sizeof err), 1, "--allow-remote");
+	ok(a.remote && cli_access_given(&a), "--allow-remote counts as given");
 	return done_testing();
 }
