@@ -11,7 +11,9 @@
  *     closed, a socket that cannot take more): nobody is left to read;
  *   - a pump's source ended: the EOF is passed on (bridge.h), and the
  *     other direction gets linger_ms more;
- *   - both directions ended; the linger ran out; -i idle.
+ *   - both directions ended; the linger ran out; -i idle;
+ *   - under Wine, a served pipe's client process gone a second ago while
+ *     its pipe still seems open (pipeserver.h, client_exit_watch).
  * A pump still running at the end is cut (its write cancelled: its reader
  * may never read again) and stopped (its read cancelled), so no I/O is in
  * flight when the caller closes the endpoints. A pump that reads stdin is
@@ -26,6 +28,9 @@
 #include "pump.h"
 #include "sock.h"
 #include "winerr.h"
+
+/* How long a pipe may seem open after its client process exited (Wine). */
+#define PEER_EXIT_GRACE_MS 1000
 
 static void
 pump_setup(struct pump *p, const struct endpoint *src, const struct endpoint *dst,
@@ -116,7 +121,8 @@ bridge_run(const struct bridge_cfg *cfg, struct endpoint *a, struct endpoint *b,
 {
 	struct pump ab = { 0 }, ba = { 0 };
 	int ab_on = 0, ba_on = 0, ab_over = 0, ba_over = 0;
-	ULONGLONG linger_at = 0;
+	ULONGLONG linger_at = 0, peer_gone_at = 0;
+	HANDLE peer_exit = a->peer_exit != NULL ? a->peer_exit : b->peer_exit;
 	enum bridge_end end = BRIDGE_CLOSED;
 	DWORD e;
 
@@ -164,7 +170,16 @@ bridge_run(const struct bridge_cfg *cfg, struct endpoint *a, struct endpoint *b,
 			end = BRIDGE_LINGER;
 			break;
 		}
+		if (peer_exit != NULL && peer_gone_at == 0 &&
+		    WaitForSingleObject(peer_exit, 0) == WAIT_OBJECT_0)
+			peer_gone_at = now + PEER_EXIT_GRACE_MS;
+		if (peer_gone_at != 0 && now >= peer_gone_at) {
+			end = BRIDGE_GONE;
+			break;
+		}
 		ULONGLONG wake = linger_at;
+		if (peer_gone_at != 0 && (wake == 0 || peer_gone_at < wake))
+			wake = peer_gone_at;
 		if (cfg->idle_ms >= 0) {
 			ULONGLONG idle_at = last_moved(&ab, &ba) + (ULONGLONG)cfg->idle_ms;
 			if (now >= idle_at) {
@@ -174,13 +189,15 @@ bridge_run(const struct bridge_cfg *cfg, struct endpoint *a, struct endpoint *b,
 			if (wake == 0 || idle_at < wake)
 				wake = idle_at;
 		}
-		HANDLE hs[3];
+		HANDLE hs[4];
 		DWORD n = 0;
 		hs[n++] = interrupt_event();
 		if (!ab_over)
 			hs[n++] = ab.done;
 		if (!ba_over)
 			hs[n++] = ba.done;
+		if (peer_exit != NULL && peer_gone_at == 0)
+			hs[n++] = peer_exit;
 		DWORD wait = wake == 0 ? INFINITE
 		    : wake - now > 0x7fffffff ? 0x7fffffff : (DWORD)(wake - now);
 		if (WaitForMultipleObjects(n, hs, FALSE, wait) == WAIT_FAILED) {
@@ -218,6 +235,9 @@ bridge_end_text(enum bridge_end end)
 void
 endpoint_close(struct endpoint *e)
 {
+	if (e->peer_exit != NULL)
+		CloseHandle(e->peer_exit);
+	e->peer_exit = NULL;
 	if (e->stdio)
 		return;
 	if (e->sock != INVALID_SOCKET)

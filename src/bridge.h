@@ -28,6 +28,7 @@ struct endpoint {
 	int stdio;              /* in and out are the synchronous std handles */
 	SOCKET sock;            /* a socket (in == out), or INVALID_SOCKET */
 	int message;            /* a message pipe: a message is one block */
+	HANDLE peer_exit;       /* a served pipe's client_exit_watch, or NULL */
 };
 
 struct bridge_cfg {

@@ -470,6 +470,7 @@ listener_next(struct plan *pl, struct listener *l, volatile LONG *active,
 		if ((e = instance_wait(&l->first)) != 0)
 			goto fail;
 		peer->in = peer->out = l->first.h;
+		peer->peer_exit = client_exit_watch(l->first.h);
 		return 0;
 	}
 	for (;;) {
@@ -480,6 +481,7 @@ listener_next(struct plan *pl, struct listener *l, volatile LONG *active,
 		HANDLE h = acceptor_take();
 		if (h != NULL) {
 			peer->in = peer->out = h;
+			peer->peer_exit = client_exit_watch(h);
 			return 0;
 		}
 		HANDLE hs[3] = { interrupt_event(), acceptor_event(), slot_free };
