@@ -562,3 +562,11 @@ feed_detach(struct feed *f)
 		wait = WaitForSingleObject(f->parked, 50) != WAIT_OBJECT_0;
 	}
 }
+
+DWORD
+feed_held(struct feed *f)
+{
+	/* The thread writes len and off unlocked, but is parked: the wait
+	 * that saw it park ordered its last writes before these reads. */
+	return f->len > f->off ? f->len - f->off : 0;
+}

@@ -186,4 +186,8 @@ void feed_detach(struct feed *f);
 /* pump_settle, for a feed whose source has ended. */
 void feed_settle(struct feed *f);
 
+/* The bytes read from the source that the feed holds and no pipe took yet.
+ * Only while the thread is parked: detached, or after its write failed. */
+DWORD feed_held(struct feed *f);
+
 #endif

@@ -301,10 +301,9 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 	st->sent = (unsigned long long)up->bytes - up0;
 	st->received = down->bytes;
 	/* What the feed holds once the peer refused it was read from stdin and
-	 * not taken (kept for the next connection). The feed's thread writes
-	 * len and off, and is parked on that block now: its write failed. */
-	DWORD held_len = *(volatile DWORD *)&up->len, held_off = *(volatile DWORD *)&up->off;
-	st->undelivered = refused && held_len > held_off ? held_len - held_off : 0;
+	 * not taken (kept for the next connection); its thread is parked on
+	 * that block now: its write failed. */
+	st->undelivered = refused ? feed_held(up) : 0;
 	return end;
 }
 
