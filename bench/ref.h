@@ -38,6 +38,33 @@ ref_pipe_path(const char *name)
 	return w;
 }
 
+/* Serves NAME (one instance, a byte pipe; OV: overlapped), says "ready" on
+ * stderr once it exists, and returns once a client has connected. */
+static inline HANDLE
+ref_serve(const char *name, int ov)
+{
+	HANDLE h = CreateNamedPipeW(ref_pipe_path(name),
+	    PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE |
+	        (ov ? FILE_FLAG_OVERLAPPED : 0),
+	    PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT |
+	        PIPE_REJECT_REMOTE_CLIENTS,
+	    1, REF_CHUNK, REF_CHUNK, 0, NULL);
+	if (h == INVALID_HANDLE_VALUE)
+		ref_fail("CreateNamedPipe");
+	fprintf(stderr, "ready\n");
+	fflush(stderr);
+	OVERLAPPED o;
+	ZeroMemory(&o, sizeof o);
+	o.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+	DWORD n;
+	if (!ConnectNamedPipe(h, ov ? &o : NULL) &&
+	    GetLastError() != ERROR_PIPE_CONNECTED &&
+	    !(GetLastError() == ERROR_IO_PENDING && GetOverlappedResult(h, &o, &n, TRUE)))
+		ref_fail("ConnectNamedPipe");
+	CloseHandle(o.hEvent);
+	return h;
+}
+
 static inline double
 ref_now_us(void)
 {

@@ -94,21 +94,7 @@ main(int argc, char **argv)
 	a.sin_family = AF_INET;
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (strcmp(argv[1], "pipe") == 0 && argc == 4) {
-		pipe_h = CreateNamedPipeW(ref_pipe_path(argv[2]),
-		    PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE | FILE_FLAG_OVERLAPPED,
-		    PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS,
-		    1, REF_CHUNK, REF_CHUNK, 0, NULL);
-		if (pipe_h == INVALID_HANDLE_VALUE)
-			ref_fail("CreateNamedPipe");
-		fprintf(stderr, "ready\n");
-		fflush(stderr);
-		OVERLAPPED o;
-		ZeroMemory(&o, sizeof o);
-		o.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
-		DWORD n;
-		if (!ConnectNamedPipe(pipe_h, &o) && GetLastError() != ERROR_PIPE_CONNECTED &&
-		    (GetLastError() != ERROR_IO_PENDING || !GetOverlappedResult(pipe_h, &o, &n, TRUE)))
-			ref_fail("ConnectNamedPipe");
+		pipe_h = ref_serve(argv[2], 1);
 		if ((sock = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)) == INVALID_SOCKET)
 			sock_fail("socket");
 		a.sin_port = htons((u_short)atoi(argv[3]));

@@ -22,30 +22,6 @@
  */
 #include "ref.h"
 
-static HANDLE
-serve(const char *name, int ov)
-{
-	HANDLE h = CreateNamedPipeW(ref_pipe_path(name),
-	    PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE |
-	        (ov ? FILE_FLAG_OVERLAPPED : 0),
-	    PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT |
-	        PIPE_REJECT_REMOTE_CLIENTS,
-	    1, REF_CHUNK, REF_CHUNK, 0, NULL);
-	if (h == INVALID_HANDLE_VALUE)
-		ref_fail("CreateNamedPipe");
-	fprintf(stderr, "ready\n");
-	fflush(stderr);
-	OVERLAPPED o;
-	ZeroMemory(&o, sizeof o);
-	o.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
-	DWORD n;
-	if (!ConnectNamedPipe(h, ov ? &o : NULL) &&
-	    GetLastError() != ERROR_PIPE_CONNECTED &&
-	    !(GetLastError() == ERROR_IO_PENDING && GetOverlappedResult(h, &o, &n, TRUE)))
-		ref_fail("ConnectNamedPipe");
-	return h;
-}
-
 static void
 report(const char *what, unsigned long long bytes, double t0)
 {
@@ -114,7 +90,7 @@ main(int argc, char **argv)
 	}
 	const char *mode = argv[1];
 	int ov = strcmp(mode, "both") == 0;
-	HANDLE h = serve(argv[2], ov);
+	HANDLE h = ref_serve(argv[2], ov);
 	double t0 = ref_now_us();
 
 	if (strcmp(mode, "send") == 0 && argc == 4) {
