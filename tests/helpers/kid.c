@@ -148,19 +148,33 @@ main(int argc, char **argv)
 			}
 		} else if (strcmp(a, "unixpid") == 0) {
 			/* A Wine process is a Linux process, and Wine lets its
-			 * code make Linux system calls: getpid (39 on x86-64). The
-			 * pid is written to FILE.tmp, then renamed, so that a test
-			 * waiting for FILE never reads half of it. (Not a Windows
-			 * action: there, the instruction is an NT system call.)
-			 * Z:\proc\self is no way to it: Wine's server opens files. */
+			 * code make Linux system calls: getpid (39 on x86-64).
+			 * (Not a Windows action: there, the instruction is an NT
+			 * system call. Z:\proc\self is no way to it: Wine's
+			 * server opens files.) The pid goes to a file of this
+			 * process's own, then is renamed to FILE, so that a test
+			 * never reads half of it and kids started at once
+			 * (serve's children) do not share a file: FILE ends with
+			 * the last one's pid. A failure is said on stderr, and
+			 * the script goes on. */
 			long pid;
 			char tmp[MAX_PATH];
 			__asm__ volatile ("syscall" : "=a"(pid) : "a"(39L) : "rcx", "r11", "memory");
-			snprintf(tmp, sizeof tmp, "%s.tmp", v);
+			snprintf(tmp, sizeof tmp, "%s.%lu.tmp", v,
+			    (unsigned long)GetCurrentProcessId());
 			FILE *f = fopen(tmp, "wb");
-			if (f == NULL || fprintf(f, "%ld\n", pid) < 0 || fclose(f) != 0 ||
-			    !MoveFileExA(tmp, v, MOVEFILE_REPLACE_EXISTING))
-				exit(7);
+			int ok = f != NULL && fprintf(f, "%ld\n", pid) > 0;
+			if (f != NULL && fclose(f) != 0)
+				ok = 0;
+			for (int k = 0; ok && !MoveFileExA(tmp, v, MOVEFILE_REPLACE_EXISTING); k++) {
+				if (k == 50)
+					ok = 0;
+				Sleep(10);
+			}
+			if (!ok) {
+				fprintf(stderr, "kid: unixpid %s: error %lu\n", v, GetLastError());
+				DeleteFileA(tmp);
+			}
 			i++;
 		} else if (strcmp(a, "ignoreint") == 0) {
 			if (!SetConsoleCtrlHandler(NULL, TRUE))
