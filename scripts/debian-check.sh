@@ -202,6 +202,10 @@ fi
 
 # What is borrowed from this machine, refreshed on every run.
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+# A Debian system has an /etc/hosts (its installer writes one); Debian 12's
+# debootstrap does not, and without it "localhost" does not resolve.
+[ -e "$root/etc/hosts" ] ||
+	printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
 if [ -n "$apt_conf" ]; then
 	printf '%s\n' "$apt_conf" >"$root/etc/apt/apt.conf.d/00debian-check"
 else
