@@ -261,6 +261,22 @@ instance_arm(struct instance *in)
 	}
 }
 
+/* Once IN's event is set: 0 if a client connected, else the Win32 error.
+ * One that came and went counts as connected: what it wrote is still in
+ * the pipe (as with instance_arm's ERROR_NO_DATA). */
+static DWORD
+instance_result(struct instance *in)
+{
+	DWORD n;
+	if (!in->connected && !GetOverlappedResult(in->h, &in->ov, &n, FALSE)) {
+		DWORD e = GetLastError();
+		if (!winerr_is_gone(e))
+			return e;
+	}
+	in->connected = 1;
+	return 0;
+}
+
 /* Waits for IN's client. Returns 0, ERROR_OPERATION_ABORTED on Ctrl-C, or
  * the Win32 error. */
 DWORD
@@ -272,13 +288,7 @@ instance_wait(struct instance *in)
 		return ERROR_OPERATION_ABORTED;
 	if (w != WAIT_OBJECT_0)
 		return GetLastError();
-	if (in->connected)
-		return 0;
-	DWORD n;
-	if (!GetOverlappedResult(in->h, &in->ov, &n, FALSE))
-		return GetLastError();
-	in->connected = 1;
-	return 0;
+	return instance_result(in);
 }
 
 HANDLE
@@ -494,12 +504,9 @@ acceptor_take(void)
 		l->wait = NULL;
 		l->listening = 0;
 		nlistening--;
-		DWORD n;
 		HANDLE client = NULL;
-		if (l->in.connected || GetOverlappedResult(l->in.h, &l->in.ov, &n, FALSE) ||
-		    winerr_is_gone(GetLastError()))
-			client = l->in.h;   /* one that came and went is served too:
-			                     * what it wrote is still there */
+		if (instance_result(&l->in) == 0)
+			client = l->in.h;
 		else
 			CloseHandle(l->in.h);
 		CloseHandle(l->in.ov.hEvent);
