@@ -175,17 +175,28 @@ flush_thread(LPVOID pipe)
 }
 
 DWORD
-aio_flush(HANDLE pipe, HANDLE cancel)
+aio_flush(HANDLE pipe, HANDLE cancel, HANDLE peer_exit)
 {
 	HANDLE t = CreateThread(NULL, 64 * 1024, flush_thread, pipe,
 	    STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
 	if (t == NULL)
 		return GetLastError();
-	HANDLE hs[2] = { t, cancel };
-	DWORD w = WaitForMultipleObjects(2, hs, FALSE, INFINITE);
+	HANDLE hs[3] = { t, cancel, peer_exit };
+	DWORD w = WaitForMultipleObjects(peer_exit != NULL ? 3 : 2, hs, FALSE, INFINITE);
+	/* The peer's process is gone (Wine): a pipe that stays open a moment
+	 * after is as closed. */
+	if (w == WAIT_OBJECT_0 + 2 &&
+	    (w = WaitForMultipleObjects(2, hs, FALSE, PEER_EXIT_GRACE_MS)) == WAIT_TIMEOUT) {
+		CancelSynchronousIo(t);
+		WaitForSingleObject(t, 100);
+		CloseHandle(t);
+		return 0;
+	}
 	DWORD code = 0;
 	if (w == WAIT_OBJECT_0)
 		GetExitCodeThread(t, &code);
+	else if (w == WAIT_FAILED)
+		code = GetLastError();
 	else
 		code = ERROR_OPERATION_ABORTED;
 	CloseHandle(t);
@@ -193,3 +204,22 @@ aio_flush(HANDLE pipe, HANDLE cancel)
 	return winerr_is_gone(code) ? 0 : code;
 }
 
+HANDLE
+pipe_peer_exit_watch(HANDLE pipe)
+{
+	/* Wine's ntdll exports wine_get_version; Windows' does not. */
+	HMODULE nt = GetModuleHandleW(L"ntdll.dll");
+	if (nt == NULL || GetProcAddress(nt, "wine_get_version") == NULL)
+		return NULL;
+	/* Either end can ask for both processes (GetNamedPipeInfo, which would
+	 * tell which end this is, needs read access an outbound server end
+	 * lacks); the peer is the one that is not this process. */
+	ULONG self = GetCurrentProcessId(), pid = 0;
+	if (!GetNamedPipeClientProcessId(pipe, &pid))
+		return NULL;
+	if (pid == self && !GetNamedPipeServerProcessId(pipe, &pid))
+		return NULL;
+	if (pid == 0 || pid == self)
+		return NULL;
+	return OpenProcess(SYNCHRONIZE, FALSE, pid);
+}

@@ -90,12 +90,29 @@ void aio_cancel(struct aio_op *op);
 void aio_close(struct aio_op *op);
 
 /*
+ * Under Wine only: a handle that is signalled when the process at the other
+ * end of PIPE (a named pipe's server or client end) exits, or NULL (on
+ * Windows, or when it cannot be had). Wine (seen with 8) now and then keeps
+ * a pipe end open after its process was killed (SIGKILL), the other end's
+ * reads, writes and flushes pending for ever. An owner that sees the
+ * process gone, and nothing moved on the pipe for PEER_EXIT_GRACE_MS
+ * since, ends as if the peer had closed (the man page's CAVEATS). On
+ * Windows a process's handles are closed before it is signalled, and an
+ * end still open after that is another process's (inherited), so there is
+ * no watch.
+ */
+#define PEER_EXIT_GRACE_MS 1000
+HANDLE pipe_peer_exit_watch(HANDLE pipe);
+
+/*
  * FlushFileBuffers(PIPE), which waits until the peer has read everything,
  * on a thread of its own so that CANCEL (an event, e.g. Ctrl-C) still ends
- * the wait. A peer that closed without reading is not an error. Returns 0,
- * ERROR_OPERATION_ABORTED when cancelled, or the Win32 error.
+ * the wait. A peer that closed without reading is not an error, nor is one
+ * whose process PEER_EXIT (pipe_peer_exit_watch, or NULL) says is gone
+ * PEER_EXIT_GRACE_MS before the flush ends (the flush's thread is then
+ * left to Wine). Returns 0, ERROR_OPERATION_ABORTED when cancelled, or
+ * the Win32 error.
  */
-DWORD aio_flush(HANDLE pipe, HANDLE cancel);
-
+DWORD aio_flush(HANDLE pipe, HANDLE cancel, HANDLE peer_exit);
 
 #endif

@@ -12,8 +12,9 @@
  *   - a pump's source ended: the EOF is passed on (bridge.h), and the
  *     other direction gets linger_ms more;
  *   - both directions ended; the linger ran out; -i idle;
- *   - under Wine, a served pipe's client process gone a second ago while
- *     its pipe still seems open (pipeserver.h, client_exit_watch).
+ *   - under Wine, a pipe's peer process gone, and nothing moved for a
+ *     second since, while its pipe still seems open (aio.h,
+ *     pipe_peer_exit_watch).
  * A pump still running at the end is cut (its write cancelled: its reader
  * may never read again) and stopped (its read cancelled), so no I/O is in
  * flight when the caller closes the endpoints. A pump that reads stdin is
@@ -24,13 +25,11 @@
 #include <stdlib.h>
 
 #include "bridge.h"
+#include "aio.h"
 #include "interrupt.h"
 #include "pump.h"
 #include "sock.h"
 #include "winerr.h"
-
-/* How long a pipe may seem open after its client process exited (Wine). */
-#define PEER_EXIT_GRACE_MS 1000
 
 static void
 pump_setup(struct pump *p, const struct endpoint *src, const struct endpoint *dst,
@@ -93,6 +92,37 @@ last_moved(struct pump *p, struct pump *q)
 	return a > b ? a : b;
 }
 
+/* An endpoint's pipe_peer_exit_watch (Wine): when the process was seen
+ * gone, and the pump that reads from the endpoint. */
+struct exit_watch {
+	HANDLE h;
+	ULONGLONG seen;
+	struct pump *from;
+};
+
+/*
+ * When the session ends for W's peer process gone, or 0 for not yet known:
+ * PEER_EXIT_GRACE_MS after the later of its exit and the last block moved,
+ * and not while the pump reading from it is still writing out what it read
+ * (to a destination whose own peer is alive). OTHER is the other endpoint's.
+ */
+static ULONGLONG
+exit_deadline(struct exit_watch *w, const struct exit_watch *other,
+    struct pump *ab, struct pump *ba, ULONGLONG now)
+{
+	if (w->h == NULL)
+		return 0;
+	if (w->seen == 0 && WaitForSingleObject(w->h, 0) == WAIT_OBJECT_0)
+		w->seen = now;
+	if (w->seen == 0)
+		return 0;
+	ULONGLONG moved = last_moved(ab, ba);
+	ULONGLONG at = (moved > w->seen ? moved : w->seen) + PEER_EXIT_GRACE_MS;
+	if (at <= now && other->seen == 0 && pump_writing(w->from))
+		at = now + 50;
+	return at;
+}
+
 /* Ends P if it still runs, unless it reads stdin (see the note above). */
 static void
 end_pump(struct pump *p, int started)
@@ -121,8 +151,8 @@ bridge_run(const struct bridge_cfg *cfg, struct endpoint *a, struct endpoint *b,
 {
 	struct pump ab = { 0 }, ba = { 0 };
 	int ab_on = 0, ba_on = 0, ab_over = 0, ba_over = 0;
-	ULONGLONG linger_at = 0, peer_gone_at = 0;
-	HANDLE peer_exit = a->peer_exit != NULL ? a->peer_exit : b->peer_exit;
+	ULONGLONG linger_at = 0;
+	struct exit_watch watch[2] = { { a->peer_exit, 0, &ab }, { b->peer_exit, 0, &ba } };
 	enum bridge_end end = BRIDGE_CLOSED;
 	DWORD e;
 
@@ -170,16 +200,19 @@ bridge_run(const struct bridge_cfg *cfg, struct endpoint *a, struct endpoint *b,
 			end = BRIDGE_LINGER;
 			break;
 		}
-		if (peer_exit != NULL && peer_gone_at == 0 &&
-		    WaitForSingleObject(peer_exit, 0) == WAIT_OBJECT_0)
-			peer_gone_at = now + PEER_EXIT_GRACE_MS;
-		if (peer_gone_at != 0 && now >= peer_gone_at) {
+		ULONGLONG wake = linger_at;
+		int gone = 0;
+		for (int i = 0; i < 2; i++) {
+			ULONGLONG at = exit_deadline(&watch[i], &watch[1 - i], &ab, &ba, now);
+			if (at != 0 && now >= at)
+				gone = 1;
+			if (at != 0 && (wake == 0 || at < wake))
+				wake = at;
+		}
+		if (gone) {
 			end = BRIDGE_GONE;
 			break;
 		}
-		ULONGLONG wake = linger_at;
-		if (peer_gone_at != 0 && (wake == 0 || peer_gone_at < wake))
-			wake = peer_gone_at;
 		if (cfg->idle_ms >= 0) {
 			ULONGLONG idle_at = last_moved(&ab, &ba) + (ULONGLONG)cfg->idle_ms;
 			if (now >= idle_at) {
@@ -189,15 +222,16 @@ bridge_run(const struct bridge_cfg *cfg, struct endpoint *a, struct endpoint *b,
 			if (wake == 0 || idle_at < wake)
 				wake = idle_at;
 		}
-		HANDLE hs[4];
+		HANDLE hs[5];
 		DWORD n = 0;
 		hs[n++] = interrupt_event();
 		if (!ab_over)
 			hs[n++] = ab.done;
 		if (!ba_over)
 			hs[n++] = ba.done;
-		if (peer_exit != NULL && peer_gone_at == 0)
-			hs[n++] = peer_exit;
+		for (int i = 0; i < 2; i++)
+			if (watch[i].h != NULL && watch[i].seen == 0)
+				hs[n++] = watch[i].h;
 		DWORD wait = wake == 0 ? INFINITE
 		    : wake - now > 0x7fffffff ? 0x7fffffff : (DWORD)(wake - now);
 		if (WaitForMultipleObjects(n, hs, FALSE, wait) == WAIT_FAILED) {

@@ -28,7 +28,7 @@ struct endpoint {
 	int stdio;              /* in and out are the synchronous std handles */
 	SOCKET sock;            /* a socket (in == out), or INVALID_SOCKET */
 	int message;            /* a message pipe: a message is one block */
-	HANDLE peer_exit;       /* a served pipe's client_exit_watch, or NULL */
+	HANDLE peer_exit;       /* a pipe's pipe_peer_exit_watch (aio.h), or NULL */
 };
 
 struct bridge_cfg {

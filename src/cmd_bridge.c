@@ -17,6 +17,7 @@
 
 #include "addr.h"
 #include "bridge.h"
+#include "aio.h"
 #include "cli.h"
 #include "interrupt.h"
 #include "opts.h"
@@ -190,6 +191,7 @@ open_pipe(const struct plan *pl, const struct addr *a, const char *what,
 		return -1;
 	}
 	ep->in = ep->out = h;
+	ep->peer_exit = pipe_peer_exit_watch(h);
 	ep->message = pl->server.message;
 	snprintf(ep->name, sizeof ep->name, "%s", a->pipe.full);
 	return 0;
@@ -470,7 +472,7 @@ listener_next(struct plan *pl, struct listener *l, volatile LONG *active,
 		if ((e = instance_wait(&l->first)) != 0)
 			goto fail;
 		peer->in = peer->out = l->first.h;
-		peer->peer_exit = client_exit_watch(l->first.h);
+		peer->peer_exit = pipe_peer_exit_watch(l->first.h);
 		return 0;
 	}
 	for (;;) {
@@ -481,7 +483,7 @@ listener_next(struct plan *pl, struct listener *l, volatile LONG *active,
 		HANDLE h = acceptor_take();
 		if (h != NULL) {
 			peer->in = peer->out = h;
-			peer->peer_exit = client_exit_watch(h);
+			peer->peer_exit = pipe_peer_exit_watch(h);
 			return 0;
 		}
 		HANDLE hs[3] = { interrupt_event(), acceptor_event(), slot_free };

@@ -205,7 +205,7 @@ session_run(struct session *s)
 		if (out_over) {
 			/* The child's output has ended and is all written: the
 			 * client reads it all before the pipe is closed. */
-			DWORD fe = aio_flush(s->pipe, interrupt_event());
+			DWORD fe = aio_flush(s->pipe, interrupt_event(), NULL);
 			if (fe != 0 && fe != ERROR_OPERATION_ABORTED) {
 				winerr_fmt(s->err, sizeof s->err, fe, "flush %s", cfg->name);
 				return SESSION_FAILED;

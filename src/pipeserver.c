@@ -291,18 +291,6 @@ instance_wait(struct instance *in)
 	return instance_result(in);
 }
 
-HANDLE
-client_exit_watch(HANDLE h)
-{
-	/* Wine's ntdll exports wine_get_version; Windows' does not. */
-	HMODULE nt = GetModuleHandleW(L"ntdll.dll");
-	ULONG pid = 0;
-	if (nt == NULL || GetProcAddress(nt, "wine_get_version") == NULL ||
-	    !GetNamedPipeClientProcessId(h, &pid) || pid == 0)
-		return NULL;
-	return OpenProcess(SYNCHRONIZE, FALSE, pid);
-}
-
 /* "pid N, user DOMAIN\name" for the -v line, as far as it can be had. */
 DWORD
 describe_client(HANDLE h, char *buf, size_t len)

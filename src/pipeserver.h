@@ -79,18 +79,6 @@ DWORD instance_arm(struct instance *in);
 DWORD instance_wait(struct instance *in);
 
 /*
- * Under Wine only: a handle that is signalled when the process at the other
- * end of the server pipe H exits, or NULL (on Windows, or when it cannot be
- * had). Wine (seen with 8) now and then keeps a pipe's client end open
- * after its process was killed (SIGKILL), the server's read and write on
- * it pending for ever; a session that sees the process gone and its pipe
- * still busy a moment later ends as if the client had closed. On Windows a
- * process's handles are closed before it is signalled, and a client end
- * open after that is another process's (inherited), so there is no watch.
- */
-HANDLE client_exit_watch(HANDLE h);
-
-/*
  * "pid N, user DOMAIN\name" for a -v line, as far as it can be had. Returns
  * 0, or the Win32 error of RevertToSelf, after which, per its docs, the
  * process must not go on (it would run as the client).

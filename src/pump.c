@@ -153,8 +153,12 @@ write_out(struct pump *p, const char *q, DWORD len, int *ok)
 			/* Cancelled: by pump_cut, the reader is gone. */
 			if (e == ERROR_OPERATION_ABORTED)
 				e = ERROR_NO_DATA;
-		} else if (!WriteFile(p->dst, q, len, &n, NULL))
-			e = GetLastError();
+		} else {
+			InterlockedExchange(&p->writing, 1);
+			if (!WriteFile(p->dst, q, len, &n, NULL))
+				e = GetLastError();
+			InterlockedExchange(&p->writing, 0);
+		}
 		if (e != 0) {
 			if (winerr_is_gone(e))
 				p->dead = 1;
@@ -541,11 +545,11 @@ feed_attach(struct feed *f, HANDLE pipe)
 	return 0;
 }
 
-void
+int
 feed_detach(struct feed *f)
 {
 	if (f->thread == NULL)
-		return;
+		return 0;
 	EnterCriticalSection(&f->lock);
 	HANDLE h = f->pipe;
 	int wait = f->writing;
@@ -557,10 +561,12 @@ feed_detach(struct feed *f)
 	LeaveCriticalSection(&f->lock);
 	/* Again each round: the write may not have been issued yet the first
 	 * time, and then there was nothing to cancel. */
+	int was = wait;
 	while (wait) {
 		CancelIoEx(h, &f->ov);
 		wait = WaitForSingleObject(f->parked, 50) != WAIT_OBJECT_0;
 	}
+	return was;
 }
 
 DWORD

@@ -41,7 +41,7 @@ struct pump {
 	int pending;            /* a read on ov is in flight */
 	OVERLAPPED wov;         /* dst_ov: the write in flight */
 	volatile LONG cut;      /* pump_cut: the destination is gone */
-	volatile LONG writing;  /* dst_ov: in the write, from its cut check on */
+	volatile LONG writing;  /* in a write (dst_ov: from its cut check on) */
 	char *buf;
 	DWORD cap;
 	DWORD have;             /* bytes of the block read so far */
@@ -100,7 +100,7 @@ int pump_stop(struct pump *p, HANDLE cancel);
  */
 void pump_cut(struct pump *p);
 
-/* Nonzero while a dst_ov pump is in a write (pump_cut's caller polls then). */
+/* Nonzero while the pump is in a write (pump_cut's caller polls then). */
 int pump_writing(struct pump *p);
 
 /*
@@ -180,8 +180,9 @@ DWORD feed_attach(struct feed *f, HANDLE pipe);
 /*
  * Detaches the pipe: a write in flight is cancelled and waited for (its
  * unwritten bytes stay held), and the thread no longer touches the pipe.
+ * Returns nonzero if a write was in flight (the thread is parked then).
  */
-void feed_detach(struct feed *f);
+int feed_detach(struct feed *f);
 
 /* pump_settle, for a feed whose source has ended. */
 void feed_settle(struct feed *f);

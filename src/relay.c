@@ -136,6 +136,10 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 	enum relay_end end;
 	DWORD e = 0;
 	const char *e_op = "write";
+	/* Under Wine, the peer's process, and when it was seen gone (aio.h). */
+	HANDLE peer_exit = pipe_peer_exit_watch(pipe);
+	ULONGLONG exit_seen = 0;
+	int vanished = 0;
 
 	if (cfg->eof_message)
 		aio_rebind(&r->eof_wr, pipe);
@@ -145,6 +149,8 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 	    (down_on && (e = pump_begin(down)) != 0)) {
 		winerr_fmt(err, errlen, e, "start relay on %s", name);
 		feed_detach(up);
+		if (peer_exit != NULL)
+			CloseHandle(peer_exit);
 		st->sent = st->received = 0;
 		return RELAY_ERROR;
 	}
@@ -215,6 +221,22 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 			end = RELAY_IDLE;
 			break;
 		}
+		/* Under Wine: the peer's process gone, its pipe still open, and
+		 * nothing moved for a moment since; it has closed (aio.h). The
+		 * pump is not in a write to stdout when this is looked at. */
+		ULONGLONG vanish_at = 0;
+		if (peer_exit != NULL && exit_seen == 0 &&
+		    WaitForSingleObject(peer_exit, 0) == WAIT_OBJECT_0)
+			exit_seen = now;
+		if (exit_seen != 0) {
+			vanish_at = (last > exit_seen ? last : exit_seen) +
+			    PEER_EXIT_GRACE_MS;
+			if (now >= vanish_at) {
+				end = RELAY_PEER_CLOSED;
+				vanished = 1;
+				break;
+			}
+		}
 
 		/* --eof-message: stdin's EOF goes to the peer as a zero-length
 		 * message, the only end-of-data mark a pipe has short of closing. */
@@ -224,16 +246,20 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 			eof_pending = 1;
 		}
 
-		HANDLE hs[3];
+		HANDLE hs[4];
 		DWORD n = 0;
 		hs[n++] = interrupt_event();
 		if (up->changed != NULL)
 			hs[n++] = up->changed;
 		if (eof_pending)
 			hs[n++] = r->eof_wr.done;
+		if (peer_exit != NULL && exit_seen == 0)
+			hs[n++] = peer_exit;
 		ULONGLONG wait = INFINITE;
 		if (linger_at != 0)
 			wait = deadline_left(linger_at, now);
+		if (vanish_at != 0 && deadline_left(vanish_at, now) < wait)
+			wait = deadline_left(vanish_at, now);
 		if (cfg->idle_ms >= 0) {
 			ULONGLONG idle = deadline_left(last + (ULONGLONG)cfg->idle_ms, now);
 			if (idle < wait)
@@ -282,7 +308,10 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 	int refused = up->dead != 0;
 	if (eof_pending)
 		aio_cancel(&r->eof_wr);
-	feed_detach(up);
+	/* A write the vanished peer's process cannot have read was not
+	 * delivered either. */
+	if (feed_detach(up) && vanished)
+		refused = 1;
 	feed_settle(up);
 	if (pumping && !pump_stop(down, interrupt_event()))
 		end = RELAY_INTERRUPTED;
@@ -292,12 +321,14 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 			end = RELAY_STDOUT_CLOSED;
 	}
 	if (end == RELAY_DONE || end == RELAY_IDLE) {
-		DWORD fe = aio_flush(pipe, interrupt_event());
+		DWORD fe = aio_flush(pipe, interrupt_event(), peer_exit);
 		if (fe != 0 && !interrupted()) {
 			winerr_fmt(err, errlen, fe, "flush %s", name);
 			end = RELAY_ERROR;
 		}
 	}
+	if (peer_exit != NULL)
+		CloseHandle(peer_exit);
 	st->sent = (unsigned long long)up->bytes - up0;
 	st->received = down->bytes;
 	/* What the feed holds once the peer refused it was read from stdin and

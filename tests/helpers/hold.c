@@ -11,7 +11,11 @@
  *                          print "open"
  *
  * then sleep MS milliseconds, reading nothing, and exit 0; 1 with a
- * message when the pipe cannot be served or opened.
+ * message when the pipe cannot be served or opened. With a fourth
+ * argument, pass, it instead starts a copy of itself that inherits the
+ * pipe's end and sleeps MS (hold sleep MS), prints "passed", and exits 0
+ * at once: the end is then held by a process other than the one that
+ * opened it, and nobody reads.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,16 +34,23 @@ fail(const char *what)
 int
 main(int argc, char **argv)
 {
-	if (argc != 4 || (strcmp(argv[1], "serve") != 0 && strcmp(argv[1], "open") != 0)) {
-		fprintf(stderr, "usage: hold serve|open NAME MS\n");
+	if (argc == 3 && strcmp(argv[1], "sleep") == 0) {
+		Sleep((DWORD)strtoul(argv[2], NULL, 10));
+		return 0;
+	}
+	int pass = argc == 5 && strcmp(argv[4], "pass") == 0;
+	if ((argc != 4 && !pass) ||
+	    (strcmp(argv[1], "serve") != 0 && strcmp(argv[1], "open") != 0)) {
+		fprintf(stderr, "usage: hold serve|open NAME MS [pass]\n");
 		return 2;
 	}
+	SECURITY_ATTRIBUTES sa = { sizeof sa, NULL, TRUE };
 	wchar_t name[300];
 	swprintf(name, 300, L"\\\\.\\pipe\\%hs", argv[2]);
 	HANDLE h;
 	if (strcmp(argv[1], "serve") == 0) {
 		h = CreateNamedPipeW(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_WAIT,
-		    1, 65536, 65536, 0, NULL);
+		    1, 65536, 65536, 0, &sa);
 		if (h == INVALID_HANDLE_VALUE)
 			return fail("CreateNamedPipe");
 		if (!ConnectNamedPipe(h, NULL) && GetLastError() != ERROR_PIPE_CONNECTED)
@@ -47,10 +58,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "connected\n");
 	} else {
 		for (int i = 0;; i++) {
-			h = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL,
+			h = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, &sa,
 			    OPEN_EXISTING, 0, NULL);
 			if (h == INVALID_HANDLE_VALUE && GetLastError() == ERROR_ACCESS_DENIED)
-				h = CreateFileW(name, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+				h = CreateFileW(name, GENERIC_READ, 0, &sa, OPEN_EXISTING, 0, NULL);
 			if (h != INVALID_HANDLE_VALUE)
 				break;
 			if (i == 1000)
@@ -60,6 +71,20 @@ main(int argc, char **argv)
 		fprintf(stderr, "open\n");
 	}
 	fflush(stderr);
+	if (pass) {
+		wchar_t self[MAX_PATH], cmd[MAX_PATH + 64];
+		STARTUPINFOW si;
+		ZeroMemory(&si, sizeof si);
+		si.cb = sizeof si;
+		PROCESS_INFORMATION pi;
+		if (GetModuleFileNameW(NULL, self, MAX_PATH) == 0)
+			return fail("GetModuleFileName");
+		swprintf(cmd, MAX_PATH + 64, L"\"%ls\" sleep %hs", self, argv[3]);
+		if (!CreateProcessW(self, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
+			return fail("CreateProcess");
+		fprintf(stderr, "passed\n");
+		return 0;
+	}
 	Sleep((DWORD)strtoul(argv[3], NULL, 10));
 	CloseHandle(h);
 	return 0;
