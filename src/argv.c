@@ -543,3 +543,34 @@ argv_free(char **argv, int argc)
 		free(argv[i]);
 	free(argv);
 }
+
+/* Nonzero when S is all ASCII white space (and not empty). */
+static int
+blank(const char *s)
+{
+	return s[0] != '\0' && s[strspn(s, " \t\n\v\f\r")] == '\0';
+}
+
+const char *
+argv_program_problem(const char *arg, int line)
+{
+	if (line) {
+		if (arg[0] == '\0')
+			return "the command line is empty";
+		if (blank(arg))
+			return "the command line is blank";
+		char **words;
+		int n;
+		if (argv_split(arg + strspn(arg, " \t"), &words, &n) != 0)
+			return "out of memory";
+		const char *why = n == 0 ? "the program name is empty"
+		    : argv_program_problem(words[0], 0);
+		argv_free(words, n);
+		return why;
+	}
+	if (arg[0] == '\0')
+		return "the program name is empty";
+	if (blank(arg))
+		return "the program name is blank";
+	return NULL;
+}

@@ -75,4 +75,15 @@ int argv_split_ucrt(const char *cmdline, char ***argv_out, int *argc_out);
 /* Frees what argv_split or argv_split_ucrt returned; ARGV may be NULL. */
 void argv_free(char **argv, int argc);
 
+/*
+ * Why a command names no program to run, or NULL when it names one. ARG is
+ * a COMMAND's first word or, with LINE nonzero, a whole command line (spawn
+ * -c, serve -e), whose first word after any blanks is the program, split as
+ * argv_split does. The reasons: "the command line is empty", "the command
+ * line is blank", "the program name is empty", "the program name is blank",
+ * "out of memory". (CreateProcessW would say "invalid parameter" or "not
+ * found" instead, and serve would say it to every client.)
+ */
+const char *argv_program_problem(const char *arg, int line);
+
 #endif

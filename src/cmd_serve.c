@@ -371,8 +371,15 @@ cmd_serve(int argc, char **argv)
 		    "(-e or -- COMMAND) or -b");
 	if (!exec_mode && with_stderr)
 		return usage_error("serve", "--stderr needs a COMMAND (-e or -- COMMAND)");
-	if (exec_mode && exec_line != NULL && exec_line[0] == '\0')
-		return usage_error("serve", "-e: the command line is empty");
+	/* A command that names no program is refused here, not per client. */
+	const char *why = exec_line != NULL ? argv_program_problem(exec_line, 1)
+	    : command != NULL ? argv_program_problem(command[0], 0) : NULL;
+	if (why != NULL && strcmp(why, "out of memory") == 0) {
+		say("serve: out of memory");
+		return EXIT_FAIL;
+	}
+	if (why != NULL)
+		return usage_error("serve", "%s%s", exec_line != NULL ? "-e: " : "", why);
 	if (optind >= nargs)
 		return usage_error("serve", "a pipe NAME is required");
 	if (optind + 1 < nargs)

@@ -79,13 +79,6 @@ enum {
 /* Pipe buffer size: big enough that a chatty child rarely waits on us. */
 #define PIPE_SIZE (64 * 1024)
 
-/* Nonzero when S is all ASCII white space (and not empty). */
-static int
-blank(const char *s)
-{
-	return s[0] != '\0' && s[strspn(s, " \t\n\v\f\r")] == '\0';
-}
-
 /* Kills the child's tree; STATUS is spawn's exit status from then on, and
  * *GIVE_UP when the tree's pipes stop being waited for. */
 static int
@@ -201,15 +194,18 @@ cmd_spawn(int argc, char **argv)
 		return usage_error("spawn", "-c and a COMMAND cannot be combined");
 	if (raw == NULL && optind >= argc)
 		return usage_error("spawn", "a COMMAND (or -c COMMAND-LINE) is required");
-	if (raw != NULL && raw[0] == '\0')
-		return usage_error("spawn", "-c: the command line is empty");
-	if (raw != NULL && blank(raw))
-		return usage_error("spawn", "-c: the command line is blank");
+	/* A command that names no program is refused here. */
+	const char *why = argv_program_problem(raw != NULL ? raw : argv[optind],
+	    raw != NULL);
+	if (why != NULL && strcmp(why, "out of memory") == 0) {
+		say("spawn: out of memory");
+		return EXIT_SPAWN_FAILED;
+	}
+	if (why != NULL)
+		return usage_error("spawn", "%s%s", raw != NULL ? "-c: " : "", why);
 
 	/* The program, the line's first word: named in the line saying it
-	 * cannot be run, and refused here when there is none (CreateProcessW
-	 * would say "invalid parameter" or "not found"). Blanks before it
-	 * are CreateProcessW's to judge. */
+	 * cannot be run. */
 	char **words = NULL;
 	int nwords = 0;
 	if (raw != NULL && argv_split(raw + strspn(raw, " \t"), &words, &nwords) != 0) {
@@ -217,12 +213,6 @@ cmd_spawn(int argc, char **argv)
 		return EXIT_SPAWN_FAILED;
 	}
 	const char *program = raw != NULL ? words[0] : argv[optind];
-	if (program[0] == '\0')
-		return usage_error("spawn", "%sthe program name is empty",
-		    raw != NULL ? "-c: " : "");
-	if (blank(program))
-		return usage_error("spawn", "%sthe program name is blank",
-		    raw != NULL ? "-c: " : "");
 
 	/* The dump is opened before anything runs: a FILE that cannot be
 	 * opened must not leave a child half-run. */

@@ -184,6 +184,21 @@ test_expect_success 'usage: -e with --, --stderr or --max-instances without a co
 	expect_status 2 pc serve --max-instances 0 "$P-u" -- y 2>err && grep_file "max-instances" err
 '
 
+# Refused at once, as spawn refuses them, rather than said to every client.
+test_expect_success 'usage: a COMMAND or -e line that names no program' '
+	expect_status 2 pc serve "$P-u" -- "" arg 2>err &&
+	printf "pipecat: serve: the program name is empty\npipecat: try '"'"'pipecat serve --help'"'"'\n" >want &&
+	same_file want err &&
+	expect_status 2 pc serve "$P-u" -- " " 2>err &&
+	grep_file "^pipecat: serve: the program name is blank" err &&
+	expect_status 2 pc serve -e "" "$P-u" 2>err &&
+	grep_file "^pipecat: serve: -e: the command line is empty" err &&
+	expect_status 2 pc serve -e "  " "$P-u" 2>err &&
+	grep_file "^pipecat: serve: -e: the command line is blank" err &&
+	expect_status 2 pc serve -e "\"\" arg" "$P-u" 2>err &&
+	grep_file "^pipecat: serve: -e: the program name is empty" err
+'
+
 # GetProcessHandleCount is a stub under Wine, so what is measured is what
 # Linux sees of the server process: its threads (each session's workers must
 # end with it) and its resident memory, over 300 clients one after another.

@@ -646,6 +646,41 @@ test_split(void)
 	ok(1, "argv_free(NULL, 0) does nothing");
 }
 
+/* Whether a command names a program: the reasons spawn and serve give. */
+static void
+test_program_problem(void)
+{
+	static const struct {
+		const char *arg;
+		int line;
+		const char *why;        /* NULL: names a program */
+	} cases[] = {
+		{ "kid", 0, NULL },
+		{ " kid", 0, NULL },            /* CreateProcessW's to judge */
+		{ "", 0, "the program name is empty" },
+		{ " \t", 0, "the program name is blank" },
+		{ "\t\t", 0, "the program name is blank" },
+		{ "kid arg", 1, NULL },
+		{ "  \tkid", 1, NULL },
+		{ "\"C:\\a b\\kid.exe\" x", 1, NULL },
+		{ "", 1, "the command line is empty" },
+		{ " \t ", 1, "the command line is blank" },
+		{ "\"\" arg", 1, "the program name is empty" },
+		{ "\" \" arg", 1, "the program name is blank" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *got = argv_program_problem(cases[i].arg, cases[i].line);
+		if (cases[i].why == NULL)
+			ok(got == NULL, "program of [%s] (%s): names one (got %s)",
+			    cases[i].arg, cases[i].line ? "line" : "word",
+			    got != NULL ? got : "NULL");
+		else
+			is_str(got != NULL ? got : "NULL", cases[i].why,
+			    "program of [%s] (%s)", cases[i].arg,
+			    cases[i].line ? "line" : "word");
+	}
+}
+
 int
 main(void)
 {
@@ -657,5 +692,6 @@ main(void)
 	test_program_name();
 	test_join_errors();
 	test_split();
+	test_program_problem();
 	return done_testing();
 }
