@@ -19,7 +19,9 @@
 # ref_server times the pipe from the client's connection to its last byte.
 # One-way runs use -q 0 (ref_bridge also ends with the first direction to
 # end). Runs alternate reference and pipecat, one warm-up round first, then
-# REPEAT rounds; each figure is the median with min..max. Memory is the sum
+# REPEAT rounds; each figure is the median with min..max; the throughput
+# table's ratio is that of the medians, its paired ratio the median of each
+# round's pipecat over reference (see paired). Memory is the sum
 # of VmRSS of the Linux processes running the Windows programs, sampled
 # every 0.2 s, at its peak.
 #
@@ -211,11 +213,19 @@ for setup in 1 2; do
 	done
 done
 
+# paired "R1 R2 ..." "P1 P2 ...": the median (min..max) of Pi / Ri, each
+# pipecat run over the reference run just before it, which drifts less with
+# the machine's load than a ratio of medians.
+paired() {
+	paste <(echo "$1" | tr ' ' '\n' | grep .) <(echo "$2" | tr ' ' '\n' | grep .) |
+	    awk '$1 != "-" && $2 != "-" && $1 > 0 {print $2 / $1}' | sort -g |
+	    awk '{a[NR]=$1} END {if (NR) printf "%.2f (%.2f..%.2f)", a[int((NR+1)/2)], a[1], a[NR]}'
+}
 line() { # line LABEL KEY
 	local r=${FIG[$2.ref]:-} p=${FIG[$2.pc]:-}
 	[ -n "$r" ] && [ -n "$p" ] || return
-	printf "%-44s %-24s %-24s %.2f\n" "$1" "$(med "$r")" "$(med "$p")" \
-	    "$(echo "$(median "$p") / $(median "$r")" | bc -l)"
+	printf "%-44s %-24s %-24s %-6.2f %s\n" "$1" "$(med "$r")" "$(med "$p")" \
+	    "$(echo "$(median "$p") / $(median "$r")" | bc -l)" "$(paired "$r" "$p")"
 }
 remap() { # the per-kind arrays into KEY.ref / KEY.pc
 	for k in "${!FIG[@]}"; do
@@ -229,7 +239,7 @@ remap() { # the per-kind arrays into KEY.ref / KEY.pc
 }
 remap
 case " $PARTS " in *" 1 "*|*" 2 "*)
-	printf "\n%-44s %-24s %-24s %s\n" "throughput MiB/s" "ref_bridge" "pipecat bridge" "ratio" ;;
+	printf "\n%-44s %-24s %-24s %-6s %s\n" "throughput MiB/s" "ref_bridge" "pipecat bridge" "ratio" "paired ratio" ;;
 esac
 line "pipe-listen: tcp:  pipe -> tcp" 1.up.a
 line "pipe-listen: tcp:  tcp -> pipe" 1.down.a
