@@ -122,14 +122,15 @@ ending(struct child *c, const char *gone, char *buf, size_t len)
 		snprintf(why, sizeof why, "an error");
 		break;
 	}
+	char st[40];
+	winerr_status_text(child_status(c), st, sizeof st);
 	if (c->killed && c->killed_child)
 		snprintf(buf, len, "killed after %s", why);
 	else if (c->killed && c->killed_others)
-		snprintf(buf, len, "exited with status %lu, what it started killed after %s",
-		    (unsigned long)child_status(c), why);
+		snprintf(buf, len, "exited with status %s, what it started killed after %s",
+		    st, why);
 	else
-		snprintf(buf, len, "exited with status %lu",
-		    (unsigned long)child_status(c));
+		snprintf(buf, len, "exited with status %s", st);
 }
 
 int

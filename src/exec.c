@@ -308,8 +308,11 @@ session_finish(struct session *s, enum session_end end, ULONGLONG t0)
 		ULONGLONG ms = GetTickCount64() - t0;
 		if (!started)
 			snprintf(st, sizeof st, "not started");
-		else if (ended)
-			snprintf(st, sizeof st, "status %lu", status);
+		else if (ended) {
+			char n[40];
+			winerr_status_text(status, n, sizeof n);
+			snprintf(st, sizeof st, "status %s", n);
+		}
 		else
 			snprintf(st, sizeof st, "killed");
 		say("client %lu gone from %s (%s, child %s): %llu bytes received, "

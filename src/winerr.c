@@ -230,3 +230,13 @@ say_winerr(DWORD code, const char *fmt, ...)
 	va_end(ap);
 	say("%s: %s", what, sys);
 }
+
+void
+winerr_status_text(DWORD status, char *buf, size_t len)
+{
+	if (status >= 0xC0000000UL)
+		snprintf(buf, len, "%lu (0x%08lX)", (unsigned long)status,
+		    (unsigned long)status);
+	else
+		snprintf(buf, len, "%lu", (unsigned long)status);
+}

@@ -39,6 +39,11 @@ int winerr_exit_code(DWORD code);
 /* "message (code)" for a Win32 error code, in UTF-8. */
 void winerr_text(DWORD code, char *buf, size_t len);
 
+/* A process's exit status for a -v line: decimal, and, for an exception's
+ * (0xC0000000 and up, such as 0xC0000005, an access violation), the same
+ * in hex as the Windows documentation writes it: "3221225477 (0xC0000005)". */
+void winerr_status_text(DWORD status, char *buf, size_t len);
+
 /*
  * Formats FMT into BUF, then appends ": <system message> (code)" for CODE.
  * Capture GetLastError() before calling anything else.

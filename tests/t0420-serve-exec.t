@@ -184,6 +184,14 @@ test_expect_success 'usage: -e with --, --stderr or --max-instances without a co
 	expect_status 2 pc serve --max-instances 0 "$P-u" -- y 2>err && grep_file "max-instances" err
 '
 
+test_expect_success '-v: a child that ends with an exception status: in hex too' '
+	bg server pc serve -v --max-clients 1 "$P-xs" -- "$KID" exit 0xC0000005 </dev/null >sout 2>serr &&
+	wait_for serr "listening on" &&
+	pc connect "$P-xs" </dev/null >out 2>cerr &&
+	wait_status $server 0 &&
+	grep_file "client 1 gone from .*$P-xs \(closed, child status 3221225477 \(0xC0000005\)\)" serr
+'
+
 # Refused at once, as spawn refuses them, rather than said to every client.
 test_expect_success 'usage: a COMMAND or -e line that names no program' '
 	expect_status 2 pc serve "$P-u" -- "" arg 2>err &&

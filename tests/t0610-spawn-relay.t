@@ -110,6 +110,15 @@ test_expect_success '-v reports the start and the exit' '
 	grep_file "^pipecat: pid [0-9]+ exited with status 2: 3 bytes out, 0 err, [0-9.]+ s$" err
 '
 
+# An exception's status (here 0xC0000005, an access violation, as a
+# crashed child leaves it) is also shown in hex; the shell sees its low
+# byte, as it sees that of any status.
+test_expect_success '-v shows an exception status in hex too' '
+	pc spawn -v -- "$KID" exit 0xC0000005 >out 2>err;
+	test $? -eq 5 &&
+	grep_file "^pipecat: pid [0-9]+ exited with status 3221225477 \(0xC0000005\): 0 bytes out, 0 err, [0-9.]+ s$" err
+'
+
 test_expect_success 'usage errors: no command, -c with a command, bad --timeout' '
 	expect_status 2 pc spawn 2>err && grep_file "COMMAND" err &&
 	expect_status 2 pc spawn -c "x" -- y 2>err && grep_file "cannot be combined" err &&

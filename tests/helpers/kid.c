@@ -21,7 +21,8 @@
  *                  so that a test can SIGKILL exactly this process
  *   ignoreint      ignore Ctrl-C from here on (SetConsoleCtrlHandler), as a
  *                  program busy elsewhere would
- *   exit CODE      exit with CODE (default: 0 after the last action)
+ *   exit CODE      exit with CODE, decimal or 0x hex (default: 0 after
+ *                  the last action)
  *
  * Writes go straight to the std handles with WriteFile: no CRT buffering,
  * so output appears when kid writes it.
@@ -180,7 +181,8 @@ main(int argc, char **argv)
 			if (!SetConsoleCtrlHandler(NULL, TRUE))
 				exit(6);
 		} else if (strcmp(a, "exit") == 0) {
-			return atoi(v);
+			fflush(NULL);
+			ExitProcess((UINT)strtoul(v, NULL, 0));
 		} else {
 			fprintf(stderr, "kid: unknown action %s\n", a);
 			return 2;
