@@ -123,14 +123,38 @@ exit_deadline(struct exit_watch *w, const struct exit_watch *other,
 	return at;
 }
 
-/* Ends P if it still runs, unless it reads stdin (see the note above). */
+/* How long a cut pump's socket write may take to be cancelled. */
+#define SOCKET_CUT_MS 500
+
+/*
+ * Ends P (writing to DST) if it still runs, unless it reads stdin (see the
+ * note above). Wine (8) does not cancel an overlapped write to a socket
+ * whose peer reads nothing (CancelIoEx), and the session would wait for
+ * that peer for ever; a write still there SOCKET_CUT_MS after the cut is
+ * ended by closing the socket, which cancels what is pending on it (as
+ * closesocket does on Windows). The session is ending: DST is not used
+ * again, and endpoint_close then has nothing left to close.
+ */
 static void
-end_pump(struct pump *p, int started)
+end_pump(struct pump *p, int started, struct endpoint *dst)
 {
 	if (!started || p->src_sync)
 		return;
 	if (p->dst_ov)
 		pump_cut(p);
+	if (dst->sock != INVALID_SOCKET) {
+		HANDLE t = CreateWaitableTimerW(NULL, TRUE, NULL);
+		LARGE_INTEGER due;
+		due.QuadPart = -10000LL * SOCKET_CUT_MS;
+		if (t != NULL && SetWaitableTimer(t, &due, 0, NULL, NULL, FALSE) &&
+		    !pump_stop(p, t)) {
+			sock_close(dst->sock);
+			dst->sock = INVALID_SOCKET;
+			dst->in = dst->out = NULL;
+		}
+		if (t != NULL)
+			CloseHandle(t);
+	}
 	pump_stop(p, NULL);
 }
 
@@ -242,9 +266,9 @@ bridge_run(const struct bridge_cfg *cfg, struct endpoint *a, struct endpoint *b,
 	}
 out:
 	if (!ab_over)
-		end_pump(&ab, ab_on);
+		end_pump(&ab, ab_on, b);
 	if (!ba_over)
-		end_pump(&ba, ba_on);
+		end_pump(&ba, ba_on, a);
 	st->ab = ab.bytes;
 	st->ba = ba.bytes;
 	pump_free(&ab);

@@ -141,7 +141,7 @@ test_expect_success 'Ctrl-C: connect mid-transfer both ways ends with 130, nothi
 	kill_tree $client INT &&
 	wait_status $client 130 &&
 	empty_file ci.cerr &&
-	wait $server; both_ways_end $? ci.serr "serve .*$P-ci"
+	{ wait $server; st=$?; } && both_ways_end $st ci.serr "serve .*$P-ci"
 '
 
 # serve: its peer is the client.
@@ -193,7 +193,7 @@ test_expect_success 'Ctrl-C: serve mid-transfer both ways ends with 130, nothing
 	kill_tree $server INT &&
 	wait_status $server 130 &&
 	empty_file si.serr &&
-	wait $client; both_ways_end $? si.cerr "connect .*$P-si"
+	{ wait $client; st=$?; } && both_ways_end $st si.cerr "connect .*$P-si"
 '
 
 # Wine (seen with 8, now and then) keeps a killed peer's end of the pipe
@@ -317,7 +317,7 @@ test_expect_success 'Ctrl-C: serve -- COMMAND with a session running ends with 1
 	wait_status $server 130 &&
 	empty_file xi.serr &&
 	gone xi.kid.pid &&
-	wait $client; both_ways_end $? xi.cerr "connect .*$P-xi"
+	{ wait $client; st=$?; } && both_ways_end $st xi.cerr "connect .*$P-xi"
 '
 
 # serve -b: the broker. A client killed while another sends: every byte
@@ -361,7 +361,7 @@ test_expect_success 'spawn: the child killed mid-output: its status, nothing on 
 	bg sp pc spawn -- "$KID" unixpid kid.pid out 4000000000 >got 2>err &&
 	wait_size got 4194304 60 &&
 	kill -KILL $(cat kid.pid) &&
-	wait $sp; st=$? &&
+	{ wait $sp; st=$?; } &&
 	echo "spawn exited with $st" &&
 	test $st -le 1 &&
 	empty_file err &&

@@ -19,6 +19,8 @@ PORTFILE once listening (tests wait for that file, not for time).
   clients PORT N BYTES          N clients at once, each sending BYTES of its
                                 own and checking its echo; prints
                                 "clients=N ok=K failed=F", exits 0 if all ok
+  deaf PORTFILE SECONDS         one connection, never read: held open
+                                SECONDS, then closed
   agent SOCKFILE                a fake gpg-agent: writes SOCKFILE ("PORT\\n"
                                 and a 16-byte nonce), and answers
                                 "OK Pleased to meet you" to a connection
@@ -29,6 +31,7 @@ import os
 import socket
 import sys
 import threading
+import time
 
 
 def listener():
@@ -184,6 +187,12 @@ def main(argv):
         ok = sum(1 for r in results if r)
         print("clients=%d ok=%d failed=%d" % (n, ok, n - ok))
         return 0 if ok == n else 1
+    elif cmd == "deaf":
+        s = listener()
+        announce(argv[2], "%d\n" % s.getsockname()[1])
+        c, _ = s.accept()
+        time.sleep(float(argv[3]))
+        c.close()
     elif cmd == "agent":
         agent(argv[2])
     else:
