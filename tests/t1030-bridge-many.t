@@ -70,10 +70,14 @@ test_expect_success 'a pipe peer killed mid-transfer: the others go on' '
 # the pipe open, the session's read and write on it pending for ever; the
 # session then ends through the client's process exit (aio.h,
 # pipe_peer_exit_watch, Wine only: on Windows a killed process's handles
-# close before it is signalled). Debian 13's Wine 10 passed this test, then a TODO, in the
-# runs seen without the watch.
+# close before it is signalled). Debian 13's Wine 10 passed this test, then
+# a TODO, in the runs seen without the watch. How it ends depends on which
+# direction sees the death first: "gone" when the write of the echo into
+# the pipe is refused, "closed" when the read of the pipe sees its end and
+# the echo server, told by a half-close, ends before another write (seen
+# once, Debian 12 chroot).
 test_expect_success 'a pipe peer killed mid-transfer ends its own session' '
-	wait_for err "^pipecat: session 1 closed \(gone\)" 20
+	wait_for err "^pipecat: session 1 closed \((gone|closed)\)" 20
 '
 
 test_expect_success 'the bridge of the killed peer is stopped' '
