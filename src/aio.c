@@ -223,3 +223,15 @@ pipe_peer_exit_watch(HANDLE pipe)
 		return NULL;
 	return OpenProcess(SYNCHRONIZE, FALSE, pid);
 }
+
+ULONGLONG
+peer_exit_deadline(HANDLE w, ULONGLONG *seen, ULONGLONG last, ULONGLONG now)
+{
+	if (w == NULL)
+		return 0;
+	if (*seen == 0 && WaitForSingleObject(w, 0) == WAIT_OBJECT_0)
+		*seen = now;
+	if (*seen == 0)
+		return 0;
+	return (last > *seen ? last : *seen) + PEER_EXIT_GRACE_MS;
+}

@@ -105,6 +105,16 @@ void aio_close(struct aio_op *op);
 HANDLE pipe_peer_exit_watch(HANDLE pipe);
 
 /*
+ * That rule, for the owner of the watch W (or NULL): when its connection
+ * counts as closed, PEER_EXIT_GRACE_MS after the later of the exit and
+ * LAST (when a block last moved), or 0 while the process runs. *SEEN keeps
+ * when the exit was first seen (0 until then; W need not be waited on
+ * again after).
+ */
+ULONGLONG peer_exit_deadline(HANDLE w, ULONGLONG *seen, ULONGLONG last,
+    ULONGLONG now);
+
+/*
  * FlushFileBuffers(PIPE), which waits until the peer has read everything,
  * on a thread of its own so that CANCEL (an event, e.g. Ctrl-C) still ends
  * the wait. A peer that closed without reading is not an error, nor is one

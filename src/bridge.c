@@ -102,23 +102,16 @@ struct exit_watch {
 
 /*
  * When the session ends for W's peer process gone, or 0 for not yet known:
- * PEER_EXIT_GRACE_MS after the later of its exit and the last block moved,
- * and not while the pump reading from it is still writing out what it read
- * (to a destination whose own peer is alive). OTHER is the other endpoint's.
+ * peer_exit_deadline (aio.h) over the last block moved either way, and not
+ * while the pump reading from it is still writing out what it read (to a
+ * destination whose own peer is alive). OTHER is the other endpoint's.
  */
 static ULONGLONG
 exit_deadline(struct exit_watch *w, const struct exit_watch *other,
     struct pump *ab, struct pump *ba, ULONGLONG now)
 {
-	if (w->h == NULL)
-		return 0;
-	if (w->seen == 0 && WaitForSingleObject(w->h, 0) == WAIT_OBJECT_0)
-		w->seen = now;
-	if (w->seen == 0)
-		return 0;
-	ULONGLONG moved = last_moved(ab, ba);
-	ULONGLONG at = (moved > w->seen ? moved : w->seen) + PEER_EXIT_GRACE_MS;
-	if (at <= now && other->seen == 0 && pump_writing(w->from))
+	ULONGLONG at = peer_exit_deadline(w->h, &w->seen, last_moved(ab, ba), now);
+	if (at != 0 && at <= now && other->seen == 0 && pump_writing(w->from))
 		at = now + 50;
 	return at;
 }

@@ -224,18 +224,12 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 		/* Under Wine: the peer's process gone, its pipe still open, and
 		 * nothing moved for a moment since; it has closed (aio.h). The
 		 * pump is not in a write to stdout when this is looked at. */
-		ULONGLONG vanish_at = 0;
-		if (peer_exit != NULL && exit_seen == 0 &&
-		    WaitForSingleObject(peer_exit, 0) == WAIT_OBJECT_0)
-			exit_seen = now;
-		if (exit_seen != 0) {
-			vanish_at = (last > exit_seen ? last : exit_seen) +
-			    PEER_EXIT_GRACE_MS;
-			if (now >= vanish_at) {
-				end = RELAY_PEER_CLOSED;
-				vanished = 1;
-				break;
-			}
+		ULONGLONG vanish_at = peer_exit_deadline(peer_exit, &exit_seen,
+		    last, now);
+		if (vanish_at != 0 && now >= vanish_at) {
+			end = RELAY_PEER_CLOSED;
+			vanished = 1;
+			break;
 		}
 
 		/* --eof-message: stdin's EOF goes to the peer as a zero-length
