@@ -92,30 +92,6 @@ last_moved(struct pump *p, struct pump *q)
 	return a > b ? a : b;
 }
 
-/* An endpoint's pipe_peer_exit_watch (Wine): when the process was seen
- * gone, and the pump that reads from the endpoint. */
-struct exit_watch {
-	HANDLE h;
-	ULONGLONG seen;
-	struct pump *from;
-};
-
-/*
- * When the session ends for W's peer process gone, or 0 for not yet known:
- * peer_exit_deadline (aio.h) over the last block moved either way, and not
- * while the pump reading from it is still writing out what it read (to a
- * destination whose own peer is alive). OTHER is the other endpoint's.
- */
-static ULONGLONG
-exit_deadline(struct exit_watch *w, const struct exit_watch *other,
-    struct pump *ab, struct pump *ba, ULONGLONG now)
-{
-	ULONGLONG at = peer_exit_deadline(w->h, &w->seen, last_moved(ab, ba), now);
-	if (at != 0 && at <= now && other->seen == 0 && pump_writing(w->from))
-		at = now + 50;
-	return at;
-}
-
 /* How long a cut pump's socket write may take to be cancelled. */
 #define SOCKET_CUT_MS 500
 
@@ -169,7 +145,9 @@ bridge_run(const struct bridge_cfg *cfg, struct endpoint *a, struct endpoint *b,
 	struct pump ab = { 0 }, ba = { 0 };
 	int ab_on = 0, ba_on = 0, ab_over = 0, ba_over = 0;
 	ULONGLONG linger_at = 0;
-	struct exit_watch watch[2] = { { a->peer_exit, 0, &ab }, { b->peer_exit, 0, &ba } };
+	/* When each endpoint's peer process was seen gone (Wine), or 0. */
+	ULONGLONG exit_seen[2] = { 0, 0 };
+	HANDLE peer_exit[2] = { a->peer_exit, b->peer_exit };
 	enum bridge_end end = BRIDGE_CLOSED;
 	DWORD e;
 
@@ -220,7 +198,8 @@ bridge_run(const struct bridge_cfg *cfg, struct endpoint *a, struct endpoint *b,
 		ULONGLONG wake = linger_at;
 		int gone = 0;
 		for (int i = 0; i < 2; i++) {
-			ULONGLONG at = exit_deadline(&watch[i], &watch[1 - i], &ab, &ba, now);
+			ULONGLONG at = peer_exit_deadline(peer_exit[i], &exit_seen[i],
+			    last_moved(&ab, &ba), now);
 			if (at != 0 && now >= at)
 				gone = 1;
 			if (at != 0 && (wake == 0 || at < wake))
@@ -247,8 +226,8 @@ bridge_run(const struct bridge_cfg *cfg, struct endpoint *a, struct endpoint *b,
 		if (!ba_over)
 			hs[n++] = ba.done;
 		for (int i = 0; i < 2; i++)
-			if (watch[i].h != NULL && watch[i].seen == 0)
-				hs[n++] = watch[i].h;
+			if (peer_exit[i] != NULL && exit_seen[i] == 0)
+				hs[n++] = peer_exit[i];
 		DWORD wait = wake == 0 ? INFINITE
 		    : wake - now > 0x7fffffff ? 0x7fffffff : (DWORD)(wake - now);
 		if (WaitForMultipleObjects(n, hs, FALSE, wait) == WAIT_FAILED) {

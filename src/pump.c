@@ -153,12 +153,8 @@ write_out(struct pump *p, const char *q, DWORD len, int *ok)
 			/* Cancelled: by pump_cut, the reader is gone. */
 			if (e == ERROR_OPERATION_ABORTED)
 				e = ERROR_NO_DATA;
-		} else {
-			InterlockedExchange(&p->writing, 1);
-			if (!WriteFile(p->dst, q, len, &n, NULL))
-				e = GetLastError();
-			InterlockedExchange(&p->writing, 0);
-		}
+		} else if (!WriteFile(p->dst, q, len, &n, NULL))
+			e = GetLastError();
 		if (e != 0) {
 			if (winerr_is_gone(e))
 				p->dead = 1;

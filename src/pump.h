@@ -41,7 +41,7 @@ struct pump {
 	int pending;            /* a read on ov is in flight */
 	OVERLAPPED wov;         /* dst_ov: the write in flight */
 	volatile LONG cut;      /* pump_cut: the destination is gone */
-	volatile LONG writing;  /* in a write (dst_ov: from its cut check on) */
+	volatile LONG writing;  /* dst_ov: in the write, from its cut check on */
 	char *buf;
 	DWORD cap;
 	DWORD have;             /* bytes of the block read so far */
@@ -100,7 +100,7 @@ int pump_stop(struct pump *p, HANDLE cancel);
  */
 void pump_cut(struct pump *p);
 
-/* Nonzero while the pump is in a write (pump_cut's caller polls then). */
+/* Nonzero while a dst_ov pump is in a write (pump_cut's caller polls then). */
 int pump_writing(struct pump *p);
 
 /*
