@@ -13,7 +13,8 @@ KID="$HELPERS/kid.exe"
 WDIR="Z:$PWD"
 
 test_expect_success 'ssh-agent: socat UNIX-LISTEN,fork EXEC:"pipecat connect //./pipe/NAME"' '
-	bg agent pc serve -k $P-agent -- "$KID" cat </dev/null &&
+	bg agent pc serve -v -k $P-agent -- "$KID" cat </dev/null 2>aerr &&
+	wait_for aerr "listening on " &&
 	bg relay socat UNIX-LISTEN:agent.sock,fork EXEC:"timeout 30 $WINE $PIPECAT connect //./pipe/$P-agent" &&
 	wait_sock agent.sock &&
 	timeout 30 $PEER uask agent.sock "request one" 11 >got1 &&
