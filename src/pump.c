@@ -16,6 +16,12 @@
 #include "winerr.h"
 
 #define CHUNK (64 * 1024)
+/* A byte stream whose reads fill the block gets blocks this large: a pipe
+ * whose writer is ahead holds a block written and one waiting, and each
+ * block moved costs the same few calls whatever its size (under Wine each
+ * is a round trip to wineserver; an overlapped socket write is two more
+ * than a blocking send), so fewer, larger blocks carry more. */
+#define STREAM_CHUNK (4 * CHUNK)
 
 /* The source's end: its peer gone, or the read cancelled (pump_stop). */
 static int
@@ -207,12 +213,15 @@ write_block(struct pump *p)
 	if (!ok)
 		return 0;
 	InterlockedExchange64(&p->last, (LONG64)GetTickCount64());
-	/* A buffer a long message grew is given back. */
-	if (p->cap > 4 * CHUNK) {
-		char *b = realloc(p->buf, CHUNK);
+	/* A buffer a long message grew is given back; a stream that filled
+	 * its block gets the larger one (kept if memory is short). */
+	DWORD want = p->cap > STREAM_CHUNK ? CHUNK
+	    : !p->msg && len == p->cap && p->cap < STREAM_CHUNK ? STREAM_CHUNK : 0;
+	if (want != 0) {
+		char *b = realloc(p->buf, want);
 		if (b != NULL) {
 			p->buf = b;
-			p->cap = CHUNK;
+			p->cap = want;
 		}
 	}
 	return 1;
