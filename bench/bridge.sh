@@ -150,7 +150,7 @@ declare -A FIG
 
 # One run of setup (1): KIND ref|pc, DIR up|down|both; prints the rate(s).
 run1() {
-	local kind=$1 dir=$2 pf="$W/p.$RANDOM" name="$N-1-$RANDOM" mode q=0
+	local kind=$1 dir=$2 pf="$W/p.$BASHPID" name="$N-1-$BASHPID" mode q=0
 	case $dir in up) mode=recv ;; down) mode=send ;; both) mode=both; q=0.5 ;; esac
 	rm -f "$W/e1" "$W/r1"
 	$PEER srv $mode "$pf" "$BYTES" >"$W/r1" & local py=$!
@@ -168,12 +168,13 @@ run1() {
 	both) $WINE "$B/ref_client.exe" -d "$name" <"$DATA" >/dev/null ;;
 	esac
 	wait $py; wait $br
+	rm -f "$pf"
 	cut -d' ' -f2- "$W/r1"
 }
 
 # One run of setup (2).
 run2() {
-	local kind=$1 dir=$2 name="$N-2-$RANDOM" smode cmode q=0
+	local kind=$1 dir=$2 name="$N-2-$BASHPID" smode cmode q=0
 	case $dir in up) smode=recv; cmode=send ;; down) smode="send"; cmode=recv ;; both) smode=both; cmode=both; q=0.5 ;; esac
 	rm -f "$W/e2" "$W/s2" "$W/r2"
 	local count="$BYTES"
