@@ -39,6 +39,8 @@ pump_setup(struct pump *p, const struct endpoint *src, const struct endpoint *ds
 	p->src_sync = src->stdio;
 	p->dst = dst->out;
 	p->dst_ov = !dst->stdio;
+	if (dst->sock != INVALID_SOCKET)
+		p->dst_write = sock_write_ov;
 	p->msg = src->message;
 	p->zero_is_eof = src->message && cfg->eof_message;
 	p->zero_read_eof = src->sock != INVALID_SOCKET;

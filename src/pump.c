@@ -149,7 +149,9 @@ write_out(struct pump *p, const char *q, DWORD len, int *ok)
 			if (InterlockedCompareExchange(&p->cut, 0, 0))
 				e = ERROR_NO_DATA;
 			else {
-				BOOL done = WriteFile(p->dst, q, len, NULL, &p->wov);
+				BOOL done = p->dst_write != NULL
+				    ? p->dst_write(p->dst, q, len, &p->wov)
+				    : WriteFile(p->dst, q, len, NULL, &p->wov);
 				e = done ? 0 : GetLastError();
 				if (e == 0 || e == ERROR_IO_PENDING)
 					e = GetOverlappedResult(p->dst, &p->wov, &n, TRUE)

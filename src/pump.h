@@ -24,6 +24,9 @@ struct pump {
 	int src_sync;           /* ...a synchronous handle (an anonymous pipe) */
 	HANDLE dst;             /* any handle, written synchronously, or... */
 	int dst_ov;             /* ...a pipe opened with FILE_FLAG_OVERLAPPED */
+	/* dst_ov: how a block is started (as WriteFile with an OVERLAPPED;
+	 * NULL: WriteFile itself), e.g. sock_write_ov for a socket. */
+	BOOL (*dst_write)(HANDLE h, const void *data, DWORD len, OVERLAPPED *ov);
 	int msg;                /* message reads: a message is one block, whole */
 	int zero_is_eof;        /* --eof-message: a zero-length message ends it */
 	int zero_at_eof;        /* --eof-message: at the source's end, write a

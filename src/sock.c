@@ -39,6 +39,7 @@
 	X(setsockopt) \
 	X(closesocket) \
 	X(send) \
+	X(WSASend) \
 	X(bind) \
 	X(listen) \
 	X(accept) \
@@ -312,6 +313,18 @@ sock_connect(const char *host, unsigned port, HANDLE cancel, const char *what,
 	}
 	no_delay(s);
 	return s;
+}
+
+BOOL
+sock_write_ov(HANDLE h, const void *data, DWORD len, OVERLAPPED *ov)
+{
+	WSABUF b = { len, (char *)data };
+	/* No count with an OVERLAPPED (the WSASend docs): the pump takes it
+	 * from GetOverlappedResult, as for a write that pends. */
+	if (W.WSASend((SOCKET)h, &b, 1, NULL, 0, ov, NULL) == 0)
+		return TRUE;
+	SetLastError((DWORD)W.WSAGetLastError());
+	return FALSE;
 }
 
 DWORD

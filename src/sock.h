@@ -4,9 +4,9 @@
  * exit status a Winsock error deserves (man/pipecat.1, EXIT STATUS).
  *
  * Every socket is made with WSA_FLAG_OVERLAPPED, so that, cast to a HANDLE,
- * it is what pump.h's pumps read and write with ReadFile/WriteFile and an
- * OVERLAPPED, as they do pipes (the Winsock docs allow this for the base
- * providers; Wine 8 does it too). Waits that could block (connect, accept)
+ * it is what pump.h's pumps read with ReadFile and an OVERLAPPED, as they
+ * do pipes (the Winsock docs allow this for the base providers), and write
+ * with WSASend (sock_write_ov). Waits that could block (connect, accept)
  * are WSAEventSelect events waited on beside a cancel event, so Ctrl-C
  * ends them; the socket is made blocking again before it is handed on.
  * Like every module, sock fills an error buffer and never prints.
@@ -41,6 +41,16 @@ int sock_is_reset(DWORD e);
  */
 SOCKET sock_connect(const char *host, unsigned port, HANDLE cancel,
     const char *what, int *status, char *err, size_t errlen);
+
+/*
+ * A pump's dst_write for a socket H (pump.h): WSASend of DATA[0..LEN) with
+ * OV, as WriteFile would be called. Not WriteFile itself: in Wine 8 an
+ * overlapped WriteFile on a socket that has to wait is resumed by the
+ * receive code (ntdll's sock_write gives it async_recv_proc, fixed in Wine
+ * 10), which reads the socket instead of writing it: with nothing to read
+ * the write never completes and its thread spins (tests/t1020).
+ */
+BOOL sock_write_ov(HANDLE h, const void *data, DWORD len, OVERLAPPED *ov);
 
 /* Sends all of DATA[0..LEN) on S, blocking. Returns 0 or the error. */
 DWORD sock_send_all(SOCKET s, const void *data, size_t len);

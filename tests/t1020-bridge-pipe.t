@@ -34,6 +34,23 @@ test_expect_success 'tcp-listen <-> pipe: 64 MiB each way at once, every byte' '
 	same_file up.bin got2.bin && same_file down.bin recv2.bin
 '
 
+# A TCP reader slower than the pipe: most socket writes must wait. In Wine
+# 8 an overlapped WriteFile on a socket that waits is resumed by ntdll's
+# receive code (fixed in Wine 10), which reads the socket instead: with
+# this reader sending nothing, the write never completed (4 hangs in 45
+# runs of 64 MiB to socat -u; and here). bridge writes sockets with
+# WSASend, which Wine 8 and 10 and Windows all complete.
+test_expect_success 'tcp-listen <-> pipe: a TCP reader slower than the pipe: every byte' '
+	gen slow.bin 4 3 &&
+	bg sv pc serve -v $P-slow <slow.bin 2>serr &&
+	wait_for serr "listening on " &&
+	bg br pc bridge -v tcp-listen:0 pipe:$P-slow 2>err &&
+	bridge_listening port err &&
+	timeout 50 $PEER slow $port recv3.bin $((4 * 1024 * 1024)) &&
+	wait_status $br 0 && wait_status $sv 0 &&
+	same_file slow.bin recv3.bin
+'
+
 test_expect_success 'pipe: --wait waits for a pipe served later' '
 	bg srv timeout 50 $PEER answer w.port && wait_file w.port &&
 	bg br pc bridge -v --wait 20 tcp-listen:0 pipe:$P-later 2>err &&

@@ -19,6 +19,9 @@ PORTFILE once listening (tests wait for that file, not for time).
   clients PORT N BYTES          N clients at once, each sending BYTES of its
                                 own and checking its echo; prints
                                 "clients=N ok=K failed=F", exits 0 if all ok
+  slow PORT RECV N              a client that sends nothing and reads N
+                                bytes into RECV 4 KiB at a time, 1 ms
+                                apart: its sender's writes must wait
   deaf PORTFILE SECONDS         one connection, never read: held open
                                 SECONDS, then closed
   agent SOCKFILE                a fake gpg-agent: writes SOCKFILE ("PORT\\n"
@@ -187,6 +190,19 @@ def main(argv):
         ok = sum(1 for r in results if r)
         print("clients=%d ok=%d failed=%d" % (n, ok, n - ok))
         return 0 if ok == n else 1
+    elif cmd == "slow":
+        c = socket.create_connection(("127.0.0.1", int(argv[2])))
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+        n, got = int(argv[4]), 0
+        with open(argv[3], "wb") as f:
+            while got < n:
+                b = c.recv(4096)
+                if not b:
+                    break
+                f.write(b)
+                got += len(b)
+                time.sleep(0.001)
+        c.close()
     elif cmd == "deaf":
         s = listener()
         announce(argv[2], "%d\n" % s.getsockname()[1])
