@@ -133,7 +133,8 @@ static void
 pump_free(struct pump *p)
 {
 	/* A pump left reading stdin keeps what it uses. */
-	if (p->thread != NULL && WaitForSingleObject(p->done, 0) != WAIT_OBJECT_0)
+	if ((p->thread != NULL || p->pooled) &&
+	    WaitForSingleObject(p->done, 0) != WAIT_OBJECT_0)
 		return;
 	if (p->thread != NULL)
 		WaitForSingleObject(p->thread, INFINITE);

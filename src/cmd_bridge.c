@@ -356,7 +356,7 @@ start_session(struct plan *pl, const struct endpoint *peer, unsigned long id,
 	s->active = active;
 	s->slot_free = slot_free;
 	InterlockedIncrement(active);
-	DWORD e = threads_start(&threads, session_thread, s, 128 * 1024);
+	DWORD e = threads_start(&threads, session_thread, s);
 	if (e != 0) {
 		InterlockedDecrement(active);
 		free(s);
@@ -548,6 +548,7 @@ bridge_listen(struct plan *pl)
 	/* After --max-clients the sessions have ended; on Ctrl-C each ends
 	 * on its own (bridge_run watches it), and is given 2 s to. */
 	threads_wait(&threads, rc == EXIT_OK ? INFINITE : 2000);
+	pool_settle(1000);
 	return rc;
 }
 

@@ -355,6 +355,7 @@ void
 exec_wait_all(DWORD timeout)
 {
 	threads_wait(&threads, timeout);
+	pool_settle(1000);
 }
 
 DWORD
@@ -367,7 +368,7 @@ exec_start(const struct exec_cfg *cfg, HANDLE pipe, unsigned long id)
 	s->pipe = pipe;
 	s->id = id;
 	InterlockedIncrement(cfg->active);
-	DWORD e = threads_start(&threads, session_thread, s, 256 * 1024);
+	DWORD e = threads_start(&threads, session_thread, s);
 	if (e != 0) {
 		InterlockedDecrement(cfg->active);
 		free(s);

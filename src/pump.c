@@ -13,6 +13,7 @@
 #include "aio.h"
 #include "interrupt.h"
 #include "pump.h"
+#include "threads.h"
 #include "winerr.h"
 
 #define CHUNK (64 * 1024)
@@ -299,6 +300,14 @@ pump_start(struct pump *p)
 	if (e != 0)
 		return e;
 	p->here = 0;
+	p->thread = NULL;
+	p->pooled = 0;
+	if (!p->src_sync) {
+		if ((e = pool_run(pump_thread, p, NULL)) != 0)
+			return e;
+		p->pooled = 1;
+		return 0;
+	}
 	p->thread = CreateThread(NULL, 64 * 1024, pump_thread, p,
 	    STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
 	if (p->thread == NULL)
@@ -361,7 +370,7 @@ pump_stop(struct pump *p, HANDLE cancel)
 		SetEvent(p->done);
 		return stopped;
 	}
-	if (p->thread == NULL)
+	if (p->thread == NULL && !p->pooled)
 		return 1;
 	InterlockedExchange(&p->stop, 1);
 	for (;;) {
@@ -380,9 +389,13 @@ pump_stop(struct pump *p, HANDLE cancel)
 		if (w == WAIT_OBJECT_0 + 1)
 			return 0;
 	}
-	WaitForSingleObject(p->thread, INFINITE);
-	CloseHandle(p->thread);
-	p->thread = NULL;
+	/* A worker of the pool is done with the pump once done is set. */
+	if (p->thread != NULL) {
+		WaitForSingleObject(p->thread, INFINITE);
+		CloseHandle(p->thread);
+		p->thread = NULL;
+	}
+	p->pooled = 0;
 	return 1;
 }
 
@@ -396,8 +409,8 @@ pump_cut(struct pump *p)
 void
 pump_settle(struct pump *p, DWORD ms)
 {
-	if (p->thread != NULL && p->done != NULL &&
-	    WaitForSingleObject(p->done, ms) == WAIT_OBJECT_0)
+	if ((p->thread != NULL || p->pooled) && p->done != NULL &&
+	    WaitForSingleObject(p->done, ms) == WAIT_OBJECT_0 && p->thread != NULL)
 		WaitForSingleObject(p->thread, 1000);
 }
 
@@ -415,6 +428,7 @@ pump_close(struct pump *p)
 		if (hs[i] != NULL)
 			CloseHandle(hs[i]);
 	p->thread = p->done = p->ov.hEvent = p->wov.hEvent = NULL;
+	p->pooled = 0;
 	free(p->buf);
 	p->buf = NULL;
 	p->cap = 0;

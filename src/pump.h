@@ -37,7 +37,8 @@ struct pump {
 	int tap_after;          /* tap a block once written (else once read) */
 
 	/* The pump's own. */
-	HANDLE thread;          /* the pump's thread (pump_start) */
+	HANDLE thread;          /* the pump's own thread (pump_start)... */
+	int pooled;             /* ...or a worker of the pool's */
 	int here;               /* ...or run on the caller's (pump_begin) */
 	HANDLE done;            /* manual-reset: set once the pump has stopped */
 	OVERLAPPED ov;
@@ -60,7 +61,12 @@ struct pump {
 	unsigned long long bytes;       /* written to the destination */
 };
 
-/* Starts the thread. Returns 0, or the Win32 error. */
+/*
+ * Starts the pump on a worker of the process's pool (threads.h), or a
+ * src_sync pump on a thread of its own: CancelSynchronousIo (pump_stop)
+ * must not reach a function the thread runs next. Returns 0, or the Win32
+ * error.
+ */
 DWORD pump_start(struct pump *p);
 
 /*
@@ -125,11 +131,12 @@ void pump_error_text(char *buf, size_t len, DWORD e, int writing,
 
 /*
  * Waits up to MS for a pump on a thread to end, then (1 s at most) for its
- * thread to return; feed_settle (below) waits for a feed's thread once its
- * source has ended. A process that exits while one of its threads is on
- * its way out is a race Windows handles and Wine 8 sometimes does not (the
- * process dies of SIGSEGV or SIGKILL instead of exiting with its status);
- * whoever is about to return from main calls these first.
+ * own thread to return (a worker of the pool does not return: it waits for
+ * the next function, threads.h); feed_settle (below) waits for a feed's
+ * thread once its source has ended. A process that exits while one of its
+ * threads is on its way out is a race Windows handles and Wine 8 sometimes
+ * does not (the process dies of SIGSEGV or SIGKILL instead of exiting with
+ * its status); whoever is about to return from main calls these first.
  */
 void pump_settle(struct pump *p, DWORD ms);
 
