@@ -170,6 +170,7 @@ run1() {
 	wait $py; wait $br
 	rm -f "$pf"
 	cut -d' ' -f2- "$W/r1"
+	grep -q "MiB/s" "$W/r1" || sed "s/^/bridge.sh: failed: /" "$W/r1" "$W/e1" >&2
 }
 
 # One run of setup (2).
@@ -195,6 +196,8 @@ run2() {
 	# ref_server: "bytes N seconds S MiB/s R" (both: an up and a down line).
 	tr -d '\r' <"$W/r2" |
 	    awk '{for (i = 1; i < NF; i++) if ($i == "MiB/s") printf "%s ", $(i + 1)} END {print ""}'
+	# A run that failed shows why: what each side said.
+	grep -q "MiB/s" "$W/r2" || sed "s/^/bridge.sh: failed: /" "$W/r2" "$W/s2" "$W/e2" >&2
 }
 
 echo "bridge.sh: $(( BYTES / 1048576 )) MiB a run, $REPEAT runs after 1 warm-up, alternating ref and pipecat"
