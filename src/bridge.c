@@ -113,28 +113,19 @@ end_pump(struct pump *p, int started, struct endpoint *dst)
 		return;
 	if (p->dst_ov)
 		pump_cut(p);
-	if (dst->sock != INVALID_SOCKET) {
-		HANDLE t = CreateWaitableTimerW(NULL, TRUE, NULL);
-		LARGE_INTEGER due;
-		due.QuadPart = -10000LL * SOCKET_CUT_MS;
-		if (t != NULL && SetWaitableTimer(t, &due, 0, NULL, NULL, FALSE) &&
-		    !pump_stop(p, t)) {
-			sock_close(dst->sock);
-			dst->sock = INVALID_SOCKET;
-			dst->in = dst->out = NULL;
-		}
-		if (t != NULL)
-			CloseHandle(t);
+	if (dst->sock != INVALID_SOCKET && !pump_stop(p, NULL, SOCKET_CUT_MS)) {
+		sock_close(dst->sock);
+		dst->sock = INVALID_SOCKET;
+		dst->in = dst->out = NULL;
 	}
-	pump_stop(p, NULL);
+	pump_stop(p, NULL, INFINITE);
 }
 
 static void
 pump_free(struct pump *p)
 {
 	/* A pump left reading stdin keeps what it uses. */
-	if ((p->thread != NULL || p->pooled) &&
-	    WaitForSingleObject(p->done, 0) != WAIT_OBJECT_0)
+	if (p->thread != NULL && WaitForSingleObject(p->done, 0) != WAIT_OBJECT_0)
 		return;
 	if (p->thread != NULL)
 		WaitForSingleObject(p->thread, INFINITE);

@@ -291,10 +291,10 @@ session_finish(struct session *s, enum session_end end, ULONGLONG t0)
 	child_close(&s->c);
 	if (s->out_on) {
 		pump_cut(pout);
-		pump_stop(pout, NULL);
+		pump_stop(pout, NULL, INFINITE);
 	}
 	if (s->in_on)
-		pump_stop(pin, NULL);
+		pump_stop(pin, NULL, INFINITE);
 	if (s->watching)
 		aio_cancel(&s->watch);
 	CloseHandle(s->pipe);

@@ -350,7 +350,7 @@ pump_run(struct pump *p, DWORD n, const HANDLE *hs, DWORD timeout,
 }
 
 int
-pump_stop(struct pump *p, HANDLE cancel)
+pump_stop(struct pump *p, HANDLE cancel, DWORD ms)
 {
 	if (p->here) {
 		/* Run by pump_run: a pending read is cancelled, and what it
@@ -373,6 +373,7 @@ pump_stop(struct pump *p, HANDLE cancel)
 	if (p->thread == NULL && !p->pooled)
 		return 1;
 	InterlockedExchange(&p->stop, 1);
+	ULONGLONG until = GetTickCount64() + (ms == INFINITE ? 0 : ms);
 	for (;;) {
 		/* Again each round: a read started just after the stop flag was
 		 * checked would not have been there to cancel the first time. */
@@ -382,8 +383,16 @@ pump_stop(struct pump *p, HANDLE cancel)
 			CancelIoEx(p->src, &p->ov);
 		if (p->dst_ov && InterlockedCompareExchange(&p->cut, 0, 0))
 			CancelIoEx(p->dst, &p->wov);
+		ULONGLONG now = GetTickCount64();
+		DWORD wait = 50;
+		if (ms != INFINITE) {
+			if (now >= until)
+				return 0;
+			if (until - now < wait)
+				wait = (DWORD)(until - now);
+		}
 		HANDLE hs[2] = { p->done, cancel };
-		DWORD w = WaitForMultipleObjects(cancel != NULL ? 2 : 1, hs, FALSE, 50);
+		DWORD w = WaitForMultipleObjects(cancel != NULL ? 2 : 1, hs, FALSE, wait);
 		if (w == WAIT_OBJECT_0)
 			break;
 		if (w == WAIT_OBJECT_0 + 1)
@@ -409,8 +418,8 @@ pump_cut(struct pump *p)
 void
 pump_settle(struct pump *p, DWORD ms)
 {
-	if ((p->thread != NULL || p->pooled) && p->done != NULL &&
-	    WaitForSingleObject(p->done, ms) == WAIT_OBJECT_0 && p->thread != NULL)
+	if (p->thread != NULL && p->done != NULL &&
+	    WaitForSingleObject(p->done, ms) == WAIT_OBJECT_0)
 		WaitForSingleObject(p->thread, 1000);
 }
 

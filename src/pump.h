@@ -91,14 +91,15 @@ DWORD pump_run(struct pump *p, DWORD n, const HANDLE *hs, DWORD timeout,
 /*
  * Stops the pump: its pending read is cancelled, a write in progress is
  * finished (what the read got is written out), and the thread is waited
- * for, unless CANCEL (an event, or NULL for none) is set first; returns
- * nonzero if the pump stopped, 0 if CANCEL came first. For a src_sync pump
+ * for, unless CANCEL (an event, or NULL for none) is set or MS (INFINITE:
+ * no limit; a pump on the caller's thread does not wait) pass first;
+ * returns nonzero if the pump stopped, 0 if it did not. For a src_sync pump
  * on a thread the read is cancelled with CancelSynchronousIo, which would
  * cancel a synchronous write in progress too: stop such pumps only once
  * their destination is known gone (exec does: the child's tree is killed
  * first), or not at all (spawn).
  */
-int pump_stop(struct pump *p, HANDLE cancel);
+int pump_stop(struct pump *p, HANDLE cancel, DWORD ms);
 
 /*
  * For a dst_ov pump on a thread: the destination's reader is known to be
@@ -130,9 +131,10 @@ void pump_error_text(char *buf, size_t len, DWORD e, int writing,
     const char *src, const char *dst);
 
 /*
- * Waits up to MS for a pump on a thread to end, then (1 s at most) for its
- * own thread to return (a worker of the pool does not return: it waits for
- * the next function, threads.h); feed_settle (below) waits for a feed's
+ * Waits up to MS for a pump on a thread of its own to end, then (1 s at
+ * most) for the thread to return (a pump on a worker of the pool needs
+ * none: the worker does not return, it waits for the next function,
+ * threads.h); feed_settle (below) waits for a feed's
  * thread once its source has ended. A process that exits while one of its
  * threads is on its way out is a race Windows handles and Wine 8 sometimes
  * does not (the process dies of SIGSEGV or SIGKILL instead of exiting with

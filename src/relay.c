@@ -307,7 +307,7 @@ relay_run(struct relay *r, HANDLE pipe, const char *name,
 	if (feed_detach(up) && vanished)
 		refused = 1;
 	feed_settle(up);
-	if (pumping && !pump_stop(down, interrupt_event()))
+	if (pumping && !pump_stop(down, interrupt_event(), INFINITE))
 		end = RELAY_INTERRUPTED;
 	if (down->dead) {
 		r->stdout_dead = 1;
