@@ -46,11 +46,16 @@ test_expect_success 'a client killed mid-transfer ends only its own session' '
 	kill_tree $server
 '
 
+# The clients send nothing: a byte sent would be delivered or not by a race
+# (the pipe takes it if it comes before the server, failing to start the
+# child, closes; connect then says nothing was lost, else that 1 byte was
+# not delivered, exit 7, both true), and sessions on the worker pool start
+# quickly enough that CI saw the second in both its runs.
 test_expect_success 'a child that cannot start ends its client cleanly; the server goes on' '
 	bg server pc serve -v --max-clients 2 "$P-nostart" -e pipecat-no-such-program </dev/null >/dev/null 2>serr &&
 	wait_for serr "listening on" &&
-	printf "x" | pc connect "$P-nostart" >out1 &&
-	printf "y" | pc connect "$P-nostart" >out2 &&
+	pc connect "$P-nostart" </dev/null >out1 &&
+	pc connect "$P-nostart" </dev/null >out2 &&
 	wait_status $server 0 &&
 	empty_file out1 && empty_file out2 &&
 	test $(grep -c "^pipecat: serve .*$P-nostart: client [12]: start pipecat-no-such-program: .*(2)$" serr) -eq 2
